@@ -1,0 +1,84 @@
+"""The JSON Schemas (2020-12) of the rule file kinds, shipped in ``playbook/schemas/rules``.
+
+A kind's schema lists the collections a file of that kind may hold and the shape of their items.
+Collections are global: an id names one item across the whole rule set, and a collection (such
+as ``thresholds``) may appear in several kinds.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+BASE_URI = "https://schemas.playbook.example/rules/"
+
+
+@cache
+def _load() -> tuple[dict[str, dict], Registry]:
+    kinds: dict[str, dict] = {}
+    resources = []
+    for entry in sorted(files("playbook.schemas").joinpath("rules").iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        schema = yaml.load(entry.read_bytes(), Loader=yaml.CSafeLoader)
+        resources.append((schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012)))
+        kind = schema.get("properties", {}).get("kind", {}).get("const")
+        if kind:
+            kinds[kind] = schema
+    return kinds, Registry().with_resources(resources)
+
+
+def kinds() -> dict[str, dict]:
+    """Kind name -> its schema."""
+    return _load()[0]
+
+
+def registry() -> Registry:
+    return _load()[1]
+
+
+def resolve(schema: dict) -> dict:
+    """Follow a ``$ref`` (relative to the rule schemas) to the schema it names."""
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    return registry().resolver(base_uri=BASE_URI).lookup(ref).contents
+
+
+def collections(kind: str) -> dict[str, dict]:
+    """Collection name -> the array schema, for the collections a kind holds."""
+    props = kinds()[kind]["properties"]
+    return {name: s for name, s in props.items() if name != "kind"}
+
+
+@cache
+def all_collections() -> dict[str, dict]:
+    """Every collection of every kind -> its array schema (resolved)."""
+    found = {}
+    for kind in kinds():
+        for name, s in collections(kind).items():
+            found.setdefault(name, {**resolve(s), **{k: v for k, v in s.items() if k != "$ref"}})
+    return found
+
+
+def properties(schema: dict) -> dict[str, dict]:
+    """The properties an object schema allows, including those of the schema it extends."""
+    base = resolve(schema) if "$ref" in schema else {}
+    merged = dict(base.get("properties", {}))
+    merged.update(schema.get("properties", {}))
+    return merged
+
+
+def item_fields(collection: str) -> dict[str, dict]:
+    """Field name -> schema, for the items of a collection."""
+    return properties(all_collections()[collection]["items"])
+
+
+def title(schema: dict, lang: str, fallback: str) -> str:
+    """A schema's bilingual ``x-title`` in ``lang``, or ``fallback``."""
+    t = schema.get("x-title") or resolve(schema).get("x-title")
+    return t[lang] if t else fallback

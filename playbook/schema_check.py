@@ -1,0 +1,129 @@
+"""Validate YAML data against a JSON Schema and say what is wrong, and where, in the user's terms.
+
+jsonschema finds the errors; this module adds Playbook's keywords (``x-ref``, ``x-unique``,
+``x-ahp``), points each error at the node the user wrote, and words it in either language with
+a "did you mean" where a name was misspelt.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema.exceptions import best_match
+
+from . import ahp, rule_schemas
+from .problems import Problem
+from .yamlload import Location, locate, locate_key
+
+JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string",
+              type(None): "null", bytes: "binary"}
+
+
+def suggest(word: object, choices: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"``-style tail, or an empty string."""
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
+def rule_error(code: str, path=(), **params) -> ValidationError:
+    """An error from one of Playbook's keywords: a message code and its parameters."""
+    error = ValidationError(code, path=path)
+    error.playbook = (code, params)
+    return error
+
+
+def make_validator(schema: dict, ids: dict[str, dict], threshold: Callable[[str], float]):
+    """A validator for ``schema`` whose ``x-ref`` looks ids up in ``ids`` (collection -> ids)."""
+
+    def x_ref(validator, collection, instance, schema):
+        if isinstance(instance, str) and instance not in ids.get(collection, ()):
+            yield rule_error("unknown_ref", collection=collection, value=instance,
+                             hint=suggest(instance, ids.get(collection, ())))
+
+    def x_unique(validator, fields, instance, schema):
+        if not isinstance(instance, list):
+            return
+        seen = {}
+        for i, item in enumerate(instance):
+            if not isinstance(item, dict):
+                continue
+            combo = tuple(repr(item.get(f)) for f in fields)
+            if combo in seen:
+                yield rule_error("duplicate_combination", path=(i,), first=seen[combo],
+                                 combination=", ".join(f"{f}={item.get(f)}" for f in fields))
+            else:
+                seen[combo] = item.get("id", i)
+
+    def x_ahp(validator, limit_id, instance, schema):
+        if not isinstance(instance, dict):
+            return
+        for code, path, params in ahp.problems(instance, threshold(limit_id)):
+            yield rule_error(code, path=path, **params)
+
+    cls = validators.extend(Draft202012Validator, {"x-ref": x_ref, "x-unique": x_unique, "x-ahp": x_ahp})
+    return cls(schema, registry=rule_schemas.registry())
+
+
+def problems(validator, doc, fallback: Location) -> list[Problem]:
+    """Every schema problem of ``doc``, each at the node it concerns."""
+    found = []
+    for error in validator.iter_errors(doc):
+        found.extend(_translate(_deepest(error), doc, fallback))
+    return found
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """For anyOf / oneOf, the branch error that says most."""
+    while error.context:
+        error = best_match(error.context)
+    return error
+
+
+def _translate(error: ValidationError, doc, fallback: Location) -> list[Problem]:
+    path = list(error.absolute_path)
+    where = locate(doc, path) or fallback
+    instance, kw, value = error.instance, error.validator, error.validator_value
+    if hasattr(error, "playbook"):
+        code, params = error.playbook
+        return [Problem(where, code, **params)]
+    if kw in ("additionalProperties", "unevaluatedProperties"):
+        allowed = rule_schemas.properties(error.schema)
+        return [Problem(locate_key(instance, key) or where, "unknown_key", key=key, hint=suggest(key, allowed))
+                for key in instance if key not in allowed]
+    if kw == "required":
+        props = rule_schemas.properties(error.schema)
+        return [Problem(where, "missing_key", key=key, **_titles(props.get(key, {}), key))
+                for key in value if key not in instance]
+    if kw == "type":
+        expected = value if isinstance(value, str) else " / ".join(value)
+        got = JSON_TYPES.get(type(instance), "mapping" if isinstance(instance, dict) else
+                             "list" if isinstance(instance, list) else type(instance).__name__)
+        return [Problem(where, "wrong_type_yaml11" if isinstance(instance, bool) else "wrong_type",
+                        expected=expected, got=got, value=_short(instance))]
+    if kw == "enum":
+        return [Problem(where, "not_in_enum", value=_short(instance),
+                        allowed=", ".join(map(str, value)), hint=suggest(instance, map(str, value)))]
+    if kw == "const":
+        return [Problem(where, "not_const", value=_short(instance), expected=value)]
+    if kw == "pattern":
+        hint = error.schema.get("x-hint") or {"zh": value, "en": value}
+        return [Problem(where, "bad_pattern", value=_short(instance), expect_zh=hint["zh"], expect_en=hint["en"])]
+    if kw in ("minLength", "minItems", "maxItems", "maxLength", "minimum", "maximum",
+              "exclusiveMinimum", "exclusiveMaximum"):
+        return [Problem(where, "bound_" + kw, limit=value, value=_short(instance))]
+    return [Problem(where, "schema_other", detail=error.message)]
+
+
+def _titles(schema: dict, key: str) -> dict:
+    """``what_zh`` / ``what_en``: the bilingual title of a field, for messages about it."""
+    t = schema.get("x-title") or rule_schemas.resolve(schema).get("x-title") or {"zh": key, "en": key}
+    return {"what_zh": t["zh"], "what_en": t["en"]}
+
+
+def _short(value: object) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,1 @@
+"""The default rules, shipped inside the package as ``playbook.default_rules`` (see pyproject.toml)."""
