@@ -77,14 +77,15 @@ def summary(rules: RuleSet, lang: str) -> list[str]:
     total = sum(len(items) for items in rules.collections.values())
     lines = [i18n.text("summary_title", lang, files=len(rules.files), items=total)]
     collections = rule_schemas.all_collections()
-    for kind in rule_schemas.kinds():
-        names = [c for c in rule_schemas.collections(kind) if rules.kind_of.get(c) == kind]
-        if not names:
+    for kind, schema in rule_schemas.kinds().items():
+        counts = {c: len(rules.items(c, kind)) for c in rule_schemas.collections(kind)}
+        counts = {c: n for c, n in counts.items() if n}
+        if not counts:
             continue
         lines.append("")
-        lines.append(f"{kind}: {sum(len(rules.collections[c]) for c in names)}")
-        for c in names:
-            lines.append(f"  {rule_schemas.title(collections[c], lang, c)} ({c}): {len(rules.collections[c])}")
+        lines.append(f"{rule_schemas.title(schema, lang, kind)} ({kind}): {sum(counts.values())}")
+        for c, n in counts.items():
+            lines.append(f"  {rule_schemas.title(collections[c], lang, c)} ({c}): {n}")
     for item_id, result in rules.ahp_results().items():
         item = rules.find(item_id)[1]
         lines.append("")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from urllib.parse import urljoin
 
 import yaml
 from referencing import Registry, Resource
@@ -25,15 +26,30 @@ def _load() -> tuple[dict[str, dict], Registry]:
         if not entry.name.endswith(".yaml"):
             continue
         schema = yaml.load(entry.read_bytes(), Loader=yaml.CSafeLoader)
+        _absolute_refs(schema, schema["$id"])
         resources.append((schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012)))
         kind = schema.get("properties", {}).get("kind", {}).get("const")
         if kind:
             kinds[kind] = schema
-    return kinds, Registry().with_resources(resources)
+    ordered = dict(sorted(kinds.items(), key=lambda kv: kv[1].get("x-section", 99)))
+    return ordered, Registry().with_resources(resources)
+
+
+def _absolute_refs(schema, base: str) -> None:
+    """Rewrite every ``$ref`` to an absolute URI, so that a subschema resolves out of context."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            schema["$ref"] = urljoin(base, ref)
+        for value in schema.values():
+            _absolute_refs(value, base)
+    elif isinstance(schema, list):
+        for value in schema:
+            _absolute_refs(value, base)
 
 
 def kinds() -> dict[str, dict]:
-    """Kind name -> its schema."""
+    """Kind name -> its schema, in the order of the playbook (``x-section``)."""
     return _load()[0]
 
 

@@ -40,15 +40,17 @@ class RuleSet:
     """The active items of a rule set, by collection and by id."""
 
     collections: dict[str, dict[str, Mapping]]
-    kind_of: dict[str, str]  # collection -> kind
+    item_kind: dict[str, str]  # id -> the kind of the file that defined the item
     files: list[str]
     index: dict[str, str] = field(init=False)  # id -> collection
 
     def __post_init__(self):
         self.index = {i: c for c, items in self.collections.items() for i in items}
 
-    def items(self, collection: str) -> list[Mapping]:
-        return list(self.collections.get(collection, {}).values())
+    def items(self, collection: str, kind: str | None = None) -> list[Mapping]:
+        """The active items of a collection; of those defined in files of ``kind`` if given."""
+        items = self.collections.get(collection, {})
+        return [item for i, item in items.items() if kind is None or self.item_kind[i] == kind]
 
     def find(self, item_id: str) -> tuple[str, Mapping] | None:
         collection = self.index.get(item_id)
@@ -90,10 +92,8 @@ def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = Non
 
     active = {i: e for i, e in entries.items() if not e.item.get("disabled")}
     collections: dict[str, dict[str, Mapping]] = {}
-    kind_of: dict[str, str] = {}
     for item_id, e in active.items():
         collections.setdefault(e.collection, {})[item_id] = e.item
-        kind_of[e.collection] = e.kind
     ids = {c: set(items) for c, items in collections.items()}
 
     def threshold(item_id: str) -> float:
@@ -103,12 +103,12 @@ def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = Non
 
     for kind, schema in rule_schemas.kinds().items():
         doc = _kind_document(kind, active, collection_key.get(kind, {}))
-        fallback = next(iter(collection_key.get(kind, {}).values()), Location(str(layers[0]), 1, 1))
+        fallback = next(iter(collection_key.get(kind, {}).values()), Location(display_path(layers[0]), 1, 1))
         validator = schema_check.make_validator(schema, ids, threshold)
         problems.extend(schema_check.problems(validator, doc, fallback))
     if problems:
         raise ProblemsError(problems)
-    return RuleSet(collections, kind_of, files_read)
+    return RuleSet(collections, {i: e.kind for i, e in active.items()}, files_read)
 
 
 def _read_file(path: str, layer: int, entries: dict[str, _Entry],

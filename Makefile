@@ -1,0 +1,31 @@
+# Two commands for a newcomer: `make run` and `make test`. Both create .venv and install what is needed.
+PYTHON ?= python3
+export NO_MKDOCS_2_WARNING := 1
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench rules site clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip==25.3" "setuptools==80.9.0"
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## run: install, validate the rules, build the site
+run: $(STAMP)
+	$(BIN)/playbook rules
+	$(BIN)/mkdocs build --strict --quiet
+	@echo "Site built in site/ ; open site/index.html, or serve it: $(BIN)/mkdocs serve"
+
+## test: the whole suite
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+## bench: the benchmarks, figures printed side by side
+bench: $(STAMP)
+	$(BIN)/python bench/bench_load.py
+
+clean:
+	rm -rf $(VENV) site build *.egg-info

@@ -1,0 +1,24 @@
+"""The tool's messages exist in both languages with the same placeholders."""
+
+import string
+
+from playbook import i18n
+
+
+def test_every_message_has_both_languages_with_the_same_fields():
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    for code, texts in i18n._catalog().items():
+        assert set(texts) == {"zh", "en"}, code
+        assert texts["zh"].strip() and texts["en"].strip(), code
+        zh, en = fields(texts["zh"]), fields(texts["en"])
+        # Bilingual parameters come in pairs (what_zh / what_en): each language uses its own.
+        assert {f.removesuffix("_zh") for f in zh} == {f.removesuffix("_en") for f in en}, code
+
+
+def test_the_locale_chooses_the_language(monkeypatch):
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.default_lang() == "zh"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert i18n.default_lang() == "en"

@@ -1,0 +1,110 @@
+"""The default knowledge base: valid, complete in both languages, every reference resolving."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from playbook import rule_schemas
+from playbook.ruleset import default_rules_dir, load_rules, rule_files
+from playbook.yamlload import load_file
+
+RULES = load_rules()
+
+
+def walk_schema(schema, where=""):
+    """Every (path, subschema) below ``schema``."""
+    yield where, schema
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            yield from walk_schema(value, f"{where}/{key}")
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            yield from walk_schema(value, f"{where}/{i}")
+
+
+def walk_data(value, where=""):
+    yield where, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk_data(v, f"{where}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from walk_data(v, f"{where}[{i}]")
+
+
+@pytest.mark.parametrize("kind", sorted(rule_schemas.kinds()))
+def test_every_schema_is_valid_json_schema_2020_12(kind):
+    Draft202012Validator.check_schema(rule_schemas.kinds()[kind])
+
+
+@pytest.mark.parametrize("kind", sorted(rule_schemas.kinds()))
+def test_every_collection_and_field_has_a_bilingual_title(kind):
+    for collection, schema in rule_schemas.collections(kind).items():
+        title = schema.get("x-title") or rule_schemas.resolve(schema).get("x-title")
+        assert title and set(title) == {"zh", "en"} and all(title.values()), f"{kind}.{collection}"
+        for field, sub in rule_schemas.item_fields(collection).items():
+            t = sub.get("x-title") or rule_schemas.resolve(sub).get("x-title")
+            # exactly zh and en: an unquoted comma in a flow mapping would add a stray key
+            assert t and set(t) == {"zh", "en"} and all(t.values()), f"{kind}.{collection}.{field}"
+
+
+def test_every_reference_names_a_collection_that_exists():
+    known = set(rule_schemas.all_collections())
+    for kind, schema in rule_schemas.kinds().items():
+        for where, sub in walk_schema(schema):
+            if isinstance(sub, dict) and "x-ref" in sub:
+                assert sub["x-ref"] in known, f"{kind}{where}"
+
+
+def test_every_kind_has_a_default_file():
+    kinds = {load_file(str(p), [])["kind"] for p in rule_files(default_rules_dir())}
+    assert kinds == set(rule_schemas.kinds())
+
+
+def test_every_item_has_a_source_and_both_languages_everywhere():
+    for collection, items in RULES.collections.items():
+        for item_id, item in items.items():
+            if collection != "sources":
+                assert RULES.find(item["source"])[0] == "sources", item_id
+            for where, value in walk_data(item, item_id):
+                if isinstance(value, dict) and ({"zh", "en"} & set(value)):
+                    assert set(value) == {"zh", "en"}, where
+                    assert value["zh"].strip() and value["en"].strip(), where
+
+
+def test_ids_are_unique_across_the_rule_set():
+    seen = {}
+    for path in rule_files(default_rules_dir()):
+        data = load_file(str(path), [])
+        for collection, items in data.items():
+            if collection == "kind":
+                continue
+            for item in items:
+                assert item["id"] not in seen, f"{item['id']} in {path.name} and {seen.get(item['id'])}"
+                seen[item["id"]] = path.name
+
+
+def test_every_reference_in_the_data_resolves():
+    """Belt and braces over the loader's own check: walk each x-ref field of each item."""
+    checked = 0
+    for collection, items in RULES.collections.items():
+        fields = rule_schemas.item_fields(collection)
+        for item in items.values():
+            for field, schema in fields.items():
+                target = schema.get("x-ref") or schema.get("items", {}).get("x-ref")
+                if target is None or field not in item:
+                    continue
+                values = item[field] if isinstance(item[field], list) else [item[field]]
+                for value in values:
+                    assert value in RULES.collections[target], f"{item['id']}.{field}: {value}"
+                    checked += 1
+    assert checked > 100
+
+
+def test_the_default_ahp_matrix_is_consistent():
+    results = RULES.ahp_results()
+    assert results
+    for result in results.values():
+        assert result.consistency_ratio < RULES.threshold("ahp_max_consistency_ratio")
+        assert sum(result.weights) == pytest.approx(1.0)
