@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from playbook import i18n, rule_schemas
+from playbook import describe, i18n, rule_schemas
 from playbook.ruleset import RuleSet
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
@@ -66,30 +66,16 @@ class _View:
         return {"kind": kind, "title": rule_schemas.title(schema, self.lang, kind), "collections": collections}
 
     def item(self, collection: str, item: dict) -> dict:
-        fields = rule_schemas.item_fields(collection)
         source = self.rules.find(item.get("source", ""))
         return {
             "id": item["id"], "name": item["name"][self.lang],
             "other_name": item["name"]["en" if self.lang == "zh" else "zh"],
             "description": item["description"][self.lang],
             "source": source[1]["name"][self.lang] if source else "",
-            "fields": [(rule_schemas.title(fields.get(k, {}), self.lang, k), self.value(v))
-                       for k, v in item.items() if k not in ("id", "name", "description", "source", "disabled")],
+            "fields": [(label, [(e.text, self.link(e.ref)) for e in entries])
+                       for label, entries in describe.fields(self.rules, collection, item, self.lang)],
         }
 
-    def value(self, value):
-        """A field's value as a list of (text, link or None)."""
-        if isinstance(value, dict) and set(value) == {"zh", "en"}:
-            return [(value[self.lang], None)]
-        if isinstance(value, str):
-            found = self.rules.find(value)
-            if found is None:
-                return [(value, None)]
-            return [(found[1]["name"][self.lang], f"{self.rules.item_kind[value]}.md#{value}")]
-        if isinstance(value, list):
-            if value and all(isinstance(row, list) for row in value):
-                return [(" · ".join(str(c) for c in row), None) for row in value]
-            return [entry for v in value for entry in self.value(v)]
-        if isinstance(value, dict):
-            return [(f"{k}: {v}", None) for k, v in value.items()]
-        return [(str(value).lower() if isinstance(value, bool) else str(value), None)]
+    def link(self, ref: str | None) -> str | None:
+        """The page and anchor of the item ``ref`` names, relative to a section page."""
+        return f"{self.rules.item_kind[ref]}.md#{ref}" if ref else None

@@ -22,3 +22,14 @@ def test_the_locale_chooses_the_language(monkeypatch):
     assert i18n.default_lang() == "zh"
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     assert i18n.default_lang() == "en"
+
+
+def test_the_catalog_has_text_keys_and_no_duplicates():
+    from importlib.resources import files
+
+    from playbook.yamlload import load_bytes
+
+    problems = []
+    catalog = load_bytes(files("playbook").joinpath("messages.yaml").read_bytes(), "messages.yaml", problems)
+    assert problems == []  # an unquoted `yes:` key or a key written twice would show here
+    assert catalog == i18n._catalog()

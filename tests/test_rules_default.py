@@ -12,25 +12,15 @@ from playbook.yamlload import load_file
 RULES = load_rules()
 
 
-def walk_schema(schema, where=""):
-    """Every (path, subschema) below ``schema``."""
-    yield where, schema
-    if isinstance(schema, dict):
-        for key, value in schema.items():
-            yield from walk_schema(value, f"{where}/{key}")
-    elif isinstance(schema, list):
-        for i, value in enumerate(schema):
-            yield from walk_schema(value, f"{where}/{i}")
-
-
-def walk_data(value, where=""):
+def walk(value, where=""):
+    """Every (path, value) below ``value``: a schema or an item."""
     yield where, value
     if isinstance(value, dict):
-        for k, v in value.items():
-            yield from walk_data(v, f"{where}.{k}")
+        for key, sub in value.items():
+            yield from walk(sub, f"{where}/{key}")
     elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from walk_data(v, f"{where}[{i}]")
+        for i, sub in enumerate(value):
+            yield from walk(sub, f"{where}/{i}")
 
 
 @pytest.mark.parametrize("kind", sorted(rule_schemas.kinds()))
@@ -52,7 +42,7 @@ def test_every_collection_and_field_has_a_bilingual_title(kind):
 def test_every_reference_names_a_collection_that_exists():
     known = set(rule_schemas.all_collections())
     for kind, schema in rule_schemas.kinds().items():
-        for where, sub in walk_schema(schema):
+        for where, sub in walk(schema):
             if isinstance(sub, dict) and "x-ref" in sub:
                 assert sub["x-ref"] in known, f"{kind}{where}"
 
@@ -67,7 +57,7 @@ def test_every_item_has_a_source_and_both_languages_everywhere():
         for item_id, item in items.items():
             if collection != "sources":
                 assert RULES.find(item["source"])[0] == "sources", item_id
-            for where, value in walk_data(item, item_id):
+            for where, value in walk(item, item_id):
                 if isinstance(value, dict) and ({"zh", "en"} & set(value)):
                     assert set(value) == {"zh", "en"}, where
                     assert value["zh"].strip() and value["en"].strip(), where
@@ -108,3 +98,16 @@ def test_the_default_ahp_matrix_is_consistent():
     for result in results.values():
         assert result.consistency_ratio < RULES.threshold("ahp_max_consistency_ratio")
         assert sum(result.weights) == pytest.approx(1.0)
+
+
+def test_rule_and_schema_files_read_the_same_in_any_yaml_parser():
+    """The C loader is lenient with a few flow-mapping forms; editors and other tools may not be."""
+    import yaml
+
+    from playbook.schemas import __file__ as schemas_init
+    from pathlib import Path
+
+    paths = rule_files(default_rules_dir()) + sorted((Path(schemas_init).parent / "rules").glob("*.yaml"))
+    for path in paths:
+        data = path.read_bytes()
+        assert yaml.load(data, Loader=yaml.SafeLoader) == yaml.load(data, Loader=yaml.CSafeLoader), path.name

@@ -1,0 +1,50 @@
+"""An item's fields as labelled, translated entries: what ``explain`` prints and the site shows.
+
+Labels come from the schema's ``x-title``, enum values from its ``x-enum-titles``, references
+are turned into the name of the item they point to.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from . import i18n, rule_schemas
+from .ruleset import RuleSet
+
+HEADER_FIELDS = ("id", "name", "description", "source", "disabled")
+
+
+class Entry(NamedTuple):
+    text: str
+    ref: str | None = None  # the id of the item this entry names, if any
+
+
+def fields(rules: RuleSet, collection: str, item: dict, lang: str) -> list[tuple[str, list[Entry]]]:
+    """(label, entries) for every field of ``item`` beyond id, name, description and source."""
+    schemas = rule_schemas.item_fields(collection)
+    return [(rule_schemas.title(schemas.get(key, {}), lang, key), entries(rules, schemas.get(key, {}), value, lang))
+            for key, value in item.items() if key not in HEADER_FIELDS]
+
+
+def entries(rules: RuleSet, schema: dict, value, lang: str) -> list[Entry]:
+    if isinstance(value, dict) and set(value) == {"zh", "en"}:
+        return [Entry(value[lang])]
+    if isinstance(value, bool):
+        return [Entry(i18n.text("yes" if value else "no", lang))]
+    if isinstance(value, str):
+        titles = schema.get("x-enum-titles") or rule_schemas.resolve(schema).get("x-enum-titles") or {}
+        if value in titles:
+            return [Entry(titles[value][lang])]
+        found = rules.find(value) if "x-ref" in schema else None
+        return [Entry(found[1]["name"][lang], value)] if found else [Entry(value)]
+    if isinstance(value, list):
+        if value and all(isinstance(row, list) for row in value):
+            return [Entry("  ".join(f"{c!s:>5}" for c in row)) for row in value]
+        item_schema = schema.get("items") or rule_schemas.resolve(schema).get("items") or {}
+        return [e for v in value for e in entries(rules, item_schema, v, lang)]
+    if isinstance(value, dict):
+        props = rule_schemas.properties(schema)
+        return [Entry(f"{rule_schemas.title(props.get(k, {}), lang, k)}: "
+                      + " ".join(e.text for e in entries(rules, props.get(k, {}), v, lang)))
+                for k, v in value.items()]
+    return [Entry(f"{value:g}" if isinstance(value, float) else str(value))]
