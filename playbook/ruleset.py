@@ -72,7 +72,8 @@ class _Entry:
     collection: str
     kind: str
     layer: int
-    where: Location
+    where: Location  # where the item was last written (the layer that last changed it)
+    first: Location  # where it was first defined
 
 
 def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = None) -> RuleSet:
@@ -159,12 +160,13 @@ def _merge_item(item: Mapping, collection: str, kind: str, layer: int, where: Lo
         problems.append(Problem(locate(item, ["id"]) or where, "disables_unknown", id=item_id,
                                 hint=schema_check.suggest(item_id, entries)))
     elif known is None:
-        entries[item_id] = _Entry(item, collection, kind, layer, where)
+        entries[item_id] = _Entry(item, collection, kind, layer, where, where)
     elif known.layer == layer or known.collection != collection:
         problems.append(Problem(locate(item, ["id"]) or where, "duplicate_id", id=item_id,
-                                first=str(known.where)))
+                                first=str(known.first)))
     else:
         known.item = _deep_merge(known.item, item)
+        known.where = where
 
 
 def _deep_merge(base: Mapping, over: Mapping) -> Mapping:

@@ -115,9 +115,13 @@ class _Builder:
             pos = result.pos = {}
             self.done[id(node)] = result
             for key_node, value_node in node.value:
-                key = self.key(key_node)
-                if key is None:
-                    continue
+                # Fast path: a plain string key (nearly all of them); anything else is checked.
+                if key_node.__class__ is ScalarNode and key_node.tag == STR_TAG:
+                    key = key_node.value
+                else:
+                    key = self.key(key_node)
+                    if key is None:
+                        continue
                 km = key_node.start_mark
                 if key in result:
                     first = pos[key]
@@ -126,7 +130,10 @@ class _Builder:
                         key=key, first=f"{first[1] + 1}:{first[2] + 1}"))
                     continue
                 vm = value_node.start_mark
-                result[key] = self.build(value_node)
+                if value_node.__class__ is ScalarNode and value_node.tag == STR_TAG:
+                    result[key] = value_node.value
+                else:
+                    result[key] = self.build(value_node)
                 pos[key] = (file, km.line, km.column, vm.line, vm.column)
             return result
         result = Sequence()
