@@ -1,16 +1,20 @@
-"""The ``playbook`` command: ``rules`` and ``explain`` (more commands build on the same rule set)."""
+"""The ``playbook`` command: rules, explain, check, schema, new."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 from pathlib import Path
 
-from . import __version__, i18n
+from . import __version__, i18n, reporters, rule_schemas
+from .checker import SEVERITIES, Checker, fails
 from .explain import explain
+from .plan_schema import plan_schema
 from .problems import ProblemsError
 from .ruleset import RuleSet, load_rules
-from . import rule_schemas
+from .starter import PLAN_ID, starter_plan, starter_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +41,24 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     sub.add_parser("rules", parents=[common], help=t("cli_rules_help"), description=t("cli_rules_help"))
     p = sub.add_parser("explain", parents=[common], help=t("cli_explain_help"), description=t("cli_explain_help"))
     p.add_argument("id", help=t("cli_explain_id"))
+    p = sub.add_parser("check", parents=[common], help=t("cli_check_help"), description=t("cli_check_help"))
+    p.add_argument("paths", nargs="*", type=Path, default=[Path("accounts")], metavar="PATH", help=t("cli_check_paths"))
+    p.add_argument("--today", type=_date, default=dt.date.today(), metavar="YYYY-MM-DD", help=t("cli_today"))
+    p.add_argument("--format", choices=reporters.FORMATS, default="text", help=t("cli_format"))
+    p.add_argument("--fail-on", choices=SEVERITIES, default="error", help=t("cli_fail_on"))
+    p.add_argument("--site-url", default="site/", metavar="URL", help=t("cli_site_url"))
+    sub.add_parser("schema", parents=[common], help=t("cli_schema_help"), description=t("cli_schema_help"))
+    p = sub.add_parser("new", parents=[common], help=t("cli_new_help"), description=t("cli_new_help"))
+    p.add_argument("id", help=t("cli_new_id"))
+    p.add_argument("--dir", type=Path, default=Path("accounts"), help=t("cli_new_dir"))
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(text) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rules":
         print("\n".join(summary(rules, lang)))
         return EXIT_OK
+    if args.command == "check":
+        return check(rules, args, lang)
+    if args.command == "schema":
+        print(json.dumps(plan_schema(rules), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.command == "new":
+        return new(rules, args, lang)
     lines = explain(rules, args.id, lang)
     if lines is None:
         hint = _suggest_id(rules, args.id)
@@ -64,6 +92,46 @@ def main(argv: list[str] | None = None) -> int:
               + (i18n.text("did_you_mean", lang, hint=hint) if hint else ""), file=sys.stderr)
         return EXIT_USAGE
     print("\n".join(lines))
+    return EXIT_OK
+
+
+def check(rules: RuleSet, args, lang: str) -> int:
+    files = plan_files(args.paths)
+    if isinstance(files, str):
+        print(f"playbook: {i18n.text('cli_no_such_path', lang, path=files)}", file=sys.stderr)
+        return EXIT_USAGE
+    checker = Checker(rules, args.today)
+    findings = [f for path in files for f in checker.check_file(path)]
+    print(reporters.render(args.format, findings, len(files), lang, args.site_url))
+    return EXIT_FINDINGS if fails(findings, args.fail_on) else EXIT_OK
+
+
+def plan_files(paths: list[Path]) -> list[str] | str:
+    """The plan files named, directories searched for *.yaml / *.yml; the first missing path as str."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(str(p) for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        elif path.is_file():
+            files.append(str(path))
+        else:
+            return str(path)
+    return files
+
+
+def new(rules: RuleSet, args, lang: str) -> int:
+    if not PLAN_ID.match(args.id):
+        print(f"playbook: {i18n.text('cli_bad_plan_id', lang, id=args.id)}", file=sys.stderr)
+        return EXIT_USAGE
+    path = args.dir / f"{args.id}.yaml"
+    try:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as f:  # "x": never overwrite a plan
+            f.write(starter_text(starter_plan(rules, args.id)))
+    except FileExistsError:
+        print(f"playbook: {i18n.text('cli_plan_exists', lang, path=path)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(i18n.text("cli_plan_written", lang, path=path))
     return EXIT_OK
 
 
@@ -86,7 +154,7 @@ def summary(rules: RuleSet, lang: str) -> list[str]:
         lines.append(f"{rule_schemas.title(schema, lang, kind)} ({kind}): {sum(counts.values())}")
         for c, n in counts.items():
             lines.append(f"  {rule_schemas.title(collections[c], lang, c)} ({c}): {n}")
-    for item_id, result in rules.ahp_results().items():
+    for item_id, result in rules.ahp.items():
         item = rules.find(item_id)[1]
         lines.append("")
         lines.append(i18n.text("summary_ahp", lang, id=item_id, lmax=f"{result.lambda_max:.4f}",

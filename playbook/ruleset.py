@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -59,7 +60,8 @@ class RuleSet:
     def threshold(self, item_id: str) -> float:
         return self.collections["thresholds"][item_id]["value"]
 
-    def ahp_results(self) -> dict[str, ahp.AhpResult]:
+    @cached_property
+    def ahp(self) -> dict[str, ahp.AhpResult]:
         """Every AHP item (one with ``criteria`` and a ``matrix``), weighed."""
         return {item["id"]: ahp.weigh_item(item)
                 for items in self.collections.values() for item in items.values()

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Callable, Iterable
 
 from jsonschema import Draft202012Validator, ValidationError, validators
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import SchemaError, best_match
 
 from . import ahp, rule_schemas
 from .problems import Problem
@@ -40,9 +40,16 @@ def make_validator(schema: dict, ids: dict[str, dict], threshold: Callable[[str]
     """A validator for ``schema`` whose ``x-ref`` looks ids up in ``ids`` (collection -> ids)."""
 
     def x_ref(validator, collection, instance, schema):
-        if isinstance(instance, str) and instance not in ids.get(collection, ()):
-            yield rule_error("unknown_ref", collection=collection, value=instance,
-                             hint=suggest(instance, ids.get(collection, ())))
+        known = everything if collection == "*" else ids.get(collection, ())
+        if isinstance(instance, str) and instance not in known:
+            yield rule_error("unknown_ref", collection=collection, value=instance, hint=suggest(instance, known))
+
+    def x_json_schema(validator, enabled, instance, schema):
+        if enabled and isinstance(instance, dict):
+            try:
+                Draft202012Validator.check_schema(instance)
+            except SchemaError as e:
+                yield rule_error("bad_condition", path=tuple(e.absolute_path), detail=e.message)
 
     def x_unique(validator, fields, instance, schema):
         if not isinstance(instance, list):
@@ -64,7 +71,9 @@ def make_validator(schema: dict, ids: dict[str, dict], threshold: Callable[[str]
         for code, path, params in ahp.problems(instance, threshold(limit_id)):
             yield rule_error(code, path=path, **params)
 
-    cls = validators.extend(Draft202012Validator, {"x-ref": x_ref, "x-unique": x_unique, "x-ahp": x_ahp})
+    everything = {i for known in ids.values() for i in known} | set(ids)  # "*": any item or collection
+    cls = validators.extend(Draft202012Validator, {"x-ref": x_ref, "x-unique": x_unique, "x-ahp": x_ahp,
+                                                   "x-json-schema": x_json_schema})
     return cls(schema, registry=rule_schemas.registry())
 
 
@@ -87,6 +96,8 @@ def _translate(error: ValidationError, doc, fallback: Location) -> list[Problem]
     path = list(error.absolute_path)
     where = locate(doc, path) or fallback
     instance, kw, value = error.instance, error.validator, error.validator_value
+    if "propertyNames" in error.absolute_schema_path:  # the error is about a key of the mapping
+        where = locate_key(_node(doc, path), instance) or where
     if hasattr(error, "playbook"):
         code, params = error.playbook
         return [Problem(where, code, **params)]
@@ -116,6 +127,12 @@ def _translate(error: ValidationError, doc, fallback: Location) -> list[Problem]
               "exclusiveMinimum", "exclusiveMaximum"):
         return [Problem(where, "bound_" + kw, limit=value, value=_short(instance))]
     return [Problem(where, "schema_other", detail=error.message)]
+
+
+def _node(doc, path):
+    for step in path:
+        doc = doc[step]
+    return doc
 
 
 def _titles(schema: dict, key: str) -> dict:

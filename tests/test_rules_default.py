@@ -93,7 +93,7 @@ def test_every_reference_in_the_data_resolves():
 
 
 def test_the_default_ahp_matrix_is_consistent():
-    results = RULES.ahp_results()
+    results = RULES.ahp
     assert results
     for result in results.values():
         assert result.consistency_ratio < RULES.threshold("ahp_max_consistency_ratio")

@@ -1,0 +1,186 @@
+"""Derived facts: the few generic calculators that checks need beyond what JSON Schema can say.
+
+A fact is declared in the rules (collection ``facts``): a scope, a calculator and its arguments.
+Arguments are operands: ``$.a.b`` reads the element in scope, ``$plan.a.b`` the whole plan,
+``$facts.name.a`` an earlier fact, ``$threshold.ID`` a threshold, ``$today`` the run's date;
+anything else is taken literally. A calculator whose inputs are missing gives None, and a check
+on a None fact simply does not apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+
+from .ruleset import RuleSet
+
+COMPARE = {"lt": operator.lt, "le": operator.le, "eq": operator.eq, "ne": operator.ne,
+           "ge": operator.ge, "gt": operator.gt}
+
+
+class Context:
+    """What operands can read while the facts of one element are computed."""
+
+    __slots__ = ("rules", "plan", "element", "facts", "today")
+
+    def __init__(self, rules: RuleSet, plan: dict, element: dict, today: dt.date):
+        self.rules, self.plan, self.element, self.today = rules, plan, element, today
+        self.facts: dict = {}
+
+    def value(self, operand):
+        if not isinstance(operand, str) or not operand.startswith("$"):
+            return operand
+        if operand == "$today":
+            return self.today.isoformat()
+        head, _, path = operand.partition(".")
+        if head == "$threshold":
+            return self.rules.threshold(path)
+        root = {"$": self.element, "$plan": self.plan, "$facts": self.facts}[head]
+        return dig(root, path)
+
+
+def dig(value, path: str):
+    """``value["a"]["b"]`` for the path ``a.b``; None as soon as a step is missing."""
+    for step in path.split(".") if path else ():
+        if not isinstance(value, dict):
+            return None
+        value = value.get(step)
+    return value
+
+
+def _date(text) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _matches(item, where: dict | None, ctx: Context) -> bool:
+    return isinstance(item, dict) and all(item.get(k) == ctx.value(v) for k, v in (where or {}).items())
+
+
+def lookup(ctx: Context, collection: str, match: dict):
+    """The item of ``collection`` whose fields equal the given operands."""
+    wanted = {field: ctx.value(operand) for field, operand in match.items()}
+    if any(v is None for v in wanted.values()):
+        return None
+    return next((item for item in ctx.rules.items(collection)
+                 if all(item.get(f) == v for f, v in wanted.items())), None)
+
+
+def position(ctx: Context, collection: str, value):
+    """The index of an id in an ordered collection (stages, steps)."""
+    ids = [item["id"] for item in ctx.rules.items(collection)]
+    value = ctx.value(value)
+    return ids.index(value) if value in ids else None
+
+
+def compare(ctx: Context, left, op: str, right):
+    a, b = ctx.value(left), ctx.value(right)
+    if a is None or b is None:
+        return None
+    try:
+        return COMPARE[op](a, b)
+    except TypeError:
+        return None
+
+
+def relative_drop(ctx: Context, value, reference):
+    """How far ``value`` falls below ``reference``, as a share of it (a discount off the list price)."""
+    v, ref = ctx.value(value), ctx.value(reference)
+    if not isinstance(v, (int, float)) or not isinstance(ref, (int, float)) or not ref:
+        return None
+    return (ref - v) / ref
+
+
+def furthest(ctx: Context, items, field: str, collection: str, where: dict | None = None):
+    """The furthest position, in an ordered collection, of a field over a list of the plan."""
+    ids = [item["id"] for item in ctx.rules.items(collection)]
+    found = [ids.index(v) for v in collect(ctx, items, field, where) if v in ids]
+    return max(found) if found else None
+
+
+def days_between(ctx: Context, start, end):
+    a, b = _date(ctx.value(start)), _date(ctx.value(end))
+    return (b - a).days if a and b else None
+
+
+def band(ctx: Context, value, threshold: str, below: str, at_or_above: str):
+    """A label by whether ``value`` reaches a threshold (short / long overdue, small / large)."""
+    v = ctx.value(value)
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return None
+    return at_or_above if v >= ctx.rules.threshold(threshold) else below
+
+
+def missing(ctx: Context, required, present):
+    """The required ids not present (``present`` may be a list or a mapping's keys)."""
+    need, have = ctx.value(required) or [], ctx.value(present) or []
+    return [x for x in need if x not in have]
+
+
+def gather(ctx: Context, collection: str, upto, field: str):
+    """Every value of ``field`` over the items of an ordered collection up to a position."""
+    end = ctx.value(upto)
+    if end is None:
+        return None
+    found = []
+    for item in ctx.rules.items(collection)[: end + 1]:
+        value = item.get(field)
+        found.extend(value if isinstance(value, list) else [value])
+    return found
+
+
+def collect(ctx: Context, items, field: str, where: dict | None = None):
+    """The values of ``field`` over a list of the plan, optionally filtered."""
+    return [x.get(field) for x in ctx.value(items) or [] if _matches(x, where, ctx) and x.get(field) is not None]
+
+
+def latest(ctx: Context, items, field: str, where: dict | None = None):
+    values = collect(ctx, items, field, where)
+    return max(values) if values else None
+
+
+def count(ctx: Context, items, where: dict | None = None):
+    return sum(1 for x in ctx.value(items) or [] if _matches(x, where, ctx))
+
+
+def is_prefix(ctx: Context, items, collection: str):
+    """Whether ``items`` are the first ids of an ordered collection, in order (steps done so far)."""
+    done = ctx.value(items) or []
+    ids = [item["id"] for item in ctx.rules.items(collection)]
+    return done == ids[: len(done)]
+
+
+def grade(ctx: Context, scores, ahp: str, pre_assessment: str, bands: str, low, high):
+    """An opportunity's grade: a pre-assessment rule that fires fixes it; otherwise the AHP-weighted
+    score falls in a band. Indicators where a higher score is worse count as (low + high - score)."""
+    values = ctx.value(scores)
+    rules = ctx.rules
+    if not isinstance(values, dict):
+        return None
+    for rule in rules.items(pre_assessment):
+        score = values.get(rule["indicator"])
+        if score is not None and (score >= rule.get("min_score", float("inf")) or
+                                  score <= rule.get("max_score", float("-inf"))):
+            return rule["grade"]
+    item = rules.find(ahp)[1]
+    if any(c not in values for c in item["criteria"]):
+        return None
+    low, high = ctx.value(low), ctx.value(high)
+    total = 0.0
+    for criterion, weight in zip(item["criteria"], rules.ahp[ahp].weights):
+        score = values[criterion]
+        total += weight * (low + high - score if rules.find(criterion)[1].get("higher_is") == "worse" else score)
+    return next((b["id"] for b in rules.items(bands) if total >= b["min_score"]), None)
+
+
+CALCULATORS = {f.__name__: f for f in (lookup, position, compare, relative_drop, furthest, days_between, band,
+                                        missing, gather, collect, latest, count, is_prefix, grade)}
+
+
+def compute(ctx: Context, facts: list[dict]) -> dict:
+    """Compute ``facts`` in order for one element; each may use the ones before it."""
+    for fact in facts:
+        ctx.facts[fact["id"]] = CALCULATORS[fact["calculator"]](ctx, **fact["args"])
+    return ctx.facts
