@@ -13,9 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-## run: install, validate the rules, build the site
+# The sample plans are written as of this date, so that `make run` stays reproducible.
+SAMPLES_TODAY := 2026-11-20
+
+## run: install, validate the rules, check the sample plans, build the site
 run: $(STAMP)
 	$(BIN)/playbook rules
+	$(BIN)/playbook check accounts/ --today $(SAMPLES_TODAY)
 	$(BIN)/mkdocs build --strict --quiet
 	@echo "Site built in site/ ; open site/index.html, or serve it: $(BIN)/mkdocs serve"
 

@@ -72,7 +72,7 @@ class _View:
             "other_name": item["name"]["en" if self.lang == "zh" else "zh"],
             "description": item["description"][self.lang],
             "source": source[1]["name"][self.lang] if source else "",
-            "fields": [(label, [(e.text, self.link(e.ref)) for e in entries])
+            "fields": [(label, [(e.text, self.link(e.ref), e.code) for e in entries])
                        for label, entries in describe.fields(self.rules, collection, item, self.lang)],
         }
 

@@ -62,7 +62,7 @@ def elements(plan: dict, scope: str):
 
 
 class _Formatter(string.Formatter):
-    """Fills a message from the element and its facts; lists read as text, absent fields as '?'."""
+    """Fills a message from the element and its facts; lists read as text, absent values as '?'."""
 
     def get_field(self, field_name, args, kwargs):
         try:
@@ -77,7 +77,7 @@ class _Formatter(string.Formatter):
         if value is None:
             return "?"
         if isinstance(value, list):
-            value = ", ".join(map(str, value))
+            value = ", ".join(map(str, value)) or "—"
         return super().format_field(value, spec)
 
 

@@ -6,7 +6,10 @@ are turned into the name of the item they point to.
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
+
+import yaml
 
 from . import i18n, rule_schemas
 from .ruleset import RuleSet
@@ -17,6 +20,7 @@ HEADER_FIELDS = ("id", "name", "description", "source", "disabled")
 class Entry(NamedTuple):
     text: str
     ref: str | None = None  # the id of the item this entry names, if any
+    code: bool = False  # YAML to show as it is (a check's condition, an example plan)
 
 
 def fields(rules: RuleSet, collection: str, item: dict, lang: str) -> list[tuple[str, list[Entry]]]:
@@ -27,6 +31,9 @@ def fields(rules: RuleSet, collection: str, item: dict, lang: str) -> list[tuple
 
 
 def entries(rules: RuleSet, schema: dict, value, lang: str) -> list[Entry]:
+    if (schema.get("x-display") or rule_schemas.resolve(schema).get("x-display")) == "code":
+        plain = json.loads(json.dumps(value))  # Mapping / Sequence as the dict / list YAML can dump
+        return [Entry(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False).rstrip(), code=True)]
     if isinstance(value, dict) and set(value) == {"zh", "en"}:
         return [Entry(value[lang])]
     if isinstance(value, bool):
@@ -44,7 +51,13 @@ def entries(rules: RuleSet, schema: dict, value, lang: str) -> list[Entry]:
         return [e for v in value for e in entries(rules, item_schema, v, lang)]
     if isinstance(value, dict):
         props = rule_schemas.properties(schema)
-        return [Entry(f"{rule_schemas.title(props.get(k, {}), lang, k)}: "
-                      + " ".join(e.text for e in entries(rules, props.get(k, {}), v, lang)))
-                for k, v in value.items()]
+        found = []
+        for k, v in value.items():
+            title = rule_schemas.title(props.get(k, {}), lang, k)
+            sub = entries(rules, props.get(k, {}), v, lang)
+            if any(e.code for e in sub):  # a label, then the YAML blocks as they are
+                found += [Entry(f"{title}:"), *sub]
+            else:
+                found.append(Entry(f"{title}: " + " ".join(e.text for e in sub)))
+        return found
     return [Entry(f"{value:g}" if isinstance(value, float) else str(value))]

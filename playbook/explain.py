@@ -25,5 +25,9 @@ def explain(rules: RuleSet, item_id: str, lang: str) -> list[str] | None:
     for label, entries in describe.fields(rules, collection, item, lang):
         lines += ["", f"{label}:"]
         bullet = "- " if len(entries) > 1 else ""
-        lines += [f"  {bullet}{e.text}" + (f" [{e.ref}]" if e.ref else "") for e in entries]
+        for e in entries:
+            if e.code:
+                lines += ["    " + line for line in e.text.splitlines()]
+            else:
+                lines.append(f"  {bullet}{e.text}" + (f" [{e.ref}]" if e.ref else ""))
     return lines

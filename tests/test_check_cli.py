@@ -1,0 +1,119 @@
+"""`playbook check`, `schema` and `new` as a user runs them: findings, formats, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from jsonschema import Draft202012Validator
+
+PLAN = """\
+account:
+  id: acme
+  name: 某某制造
+  tier: key_account
+  owner: zhang
+opportunities:
+  - id: op1
+    name: 产线改造
+    stage: target
+    man: {money: true, authority: true, need: true}
+    quote: {list_price: 100, floor_price: 80, quoted_price: 75}
+"""
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "playbook.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture
+def plans(tmp_path):
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "acme.yaml").write_text(PLAN, encoding="utf-8")
+    return tmp_path
+
+
+def test_findings_name_file_line_column_severity_check_and_page(plans):
+    result = run("check", "--today", "2026-06-30", "--lang", "en", cwd=plans)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "accounts/acme.yaml:9:12: error [stage_evidence] stage target lacks the evidence of: " \
+           "lead_record, project_approval, needs_confirmation, feasibility_report, solution_acceptance, " \
+           "quotation  site/checks/#stage_evidence" in lines
+    assert "accounts/acme.yaml:11:61: error [quote_below_floor] the quoted price 75 is below the floor " \
+           "price 80  site/checks/#quote_below_floor" in lines
+    assert lines[-1] == "1 plan(s) checked: 4 error(s), 0 warning(s), 0 info"
+
+
+def test_the_same_findings_in_chinese(plans):
+    result = run("check", "accounts/acme.yaml", "--today", "2026-06-30", "--lang", "zh", cwd=plans)
+    assert "accounts/acme.yaml:11:61: 错误 [quote_below_floor] 报价 75 低于底价 80  site/checks/#quote_below_floor" \
+        in result.stdout.splitlines()
+
+
+def test_json_format(plans):
+    result = run("check", "--today", "2026-06-30", "--format", "json", "--lang", "en",
+                 "--site-url", "https://playbook.intranet/", cwd=plans)
+    report = json.loads(result.stdout)
+    assert report["plans"] == 1
+    first = report["findings"][0]
+    assert set(first) == {"file", "line", "column", "severity", "check", "message", "url"}
+    assert {f["check"] for f in report["findings"]} == {
+        "stage_evidence", "quote_below_floor", "discount_needs_trade", "buying_centre_roles"}
+    assert first["url"].startswith("https://playbook.intranet/checks/#")
+
+
+def test_exit_0_when_nothing_reaches_fail_on(plans):
+    (plans / "accounts" / "acme.yaml").write_text(
+        "account: {id: acme, name: 某某制造, tier: key_account, owner: zhang}\n"
+        "contacts: [{id: wang, name: 王总, social_style: driver}]\n", encoding="utf-8")
+    assert run("check", "--today", "2026-06-30", cwd=plans).returncode == 0  # a warning only
+    assert run("check", "--today", "2026-06-30", "--fail-on", "warning", cwd=plans).returncode == 1
+
+
+def test_format_problems_and_did_you_mean(plans):
+    (plans / "accounts" / "acme.yaml").write_text(
+        "account:\n  id: acme\n  name: x\n  tier: key_acount\n  owner: z\n  ownr: y\n  owner: w\n", encoding="utf-8")
+    result = run("check", "--today", "2026-06-30", "--lang", "en", cwd=plans)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:3] == [
+        "accounts/acme.yaml:4:9: error [plan_format] 'key_acount' is not one of: key_account, ordinary_account, "
+        "small_account (did you mean 'key_account'?)  site/checks/#plan_format",
+        "accounts/acme.yaml:6:3: error [plan_format] unknown key 'ownr' (did you mean 'owner'?)  site/checks/#plan_format",
+        "accounts/acme.yaml:7:3: error [plan_format] duplicate key 'owner' (first at 5:3)  site/checks/#plan_format",
+    ]
+
+
+def test_usage_errors_exit_2(plans):
+    assert run("check", "nowhere/", cwd=plans).returncode == 2
+    assert run("check", "--today", "30/06/2026", cwd=plans).returncode == 2
+    assert run("check", "--format", "xml", cwd=plans).returncode == 2
+
+
+def test_checking_never_modifies_the_plans(plans):
+    before = (plans / "accounts" / "acme.yaml").read_bytes()
+    run("check", "--today", "2026-06-30", cwd=plans)
+    assert (plans / "accounts" / "acme.yaml").read_bytes() == before
+
+
+def test_new_writes_a_plan_that_passes_and_never_overwrites(tmp_path):
+    assert run("new", "haidian_edu", "--lang", "en", cwd=tmp_path).returncode == 0
+    written = (tmp_path / "accounts" / "haidian_edu.yaml").read_text(encoding="utf-8")
+    assert run("check", "--today", "2026-06-30", cwd=tmp_path).returncode == 0
+    again = run("new", "haidian_edu", "--lang", "en", cwd=tmp_path)
+    assert again.returncode == 2 and "never overwritten" in again.stderr
+    assert (tmp_path / "accounts" / "haidian_edu.yaml").read_text(encoding="utf-8") == written
+
+
+def test_new_refuses_an_id_that_is_a_path(tmp_path):
+    assert run("new", "../escape", cwd=tmp_path).returncode == 2
+    assert not (tmp_path.parent / "escape.yaml").exists()
+
+
+def test_schema_is_json_schema_with_the_rules_vocabularies(tmp_path):
+    schema = json.loads(run("schema", cwd=tmp_path).stdout)
+    Draft202012Validator.check_schema(schema)
+    stage = schema["properties"]["opportunities"]["items"]["properties"]["stage"]
+    assert stage["enum"] == ["potential", "valid", "feasible", "target", "won"]
