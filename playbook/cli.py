@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p = sub.add_parser("check", parents=[common], help=t("cli_check_help"), description=t("cli_check_help"))
     p.add_argument("paths", nargs="*", type=Path, default=[Path("accounts")], metavar="PATH", help=t("cli_check_paths"))
     p.add_argument("--today", type=_date, default=dt.date.today(), metavar="YYYY-MM-DD", help=t("cli_today"))
-    p.add_argument("--format", choices=reporters.FORMATS, default="text", help=t("cli_format"))
+    p.add_argument("--format", choices=reporters.FORMATS, help=t("cli_format"))
     p.add_argument("--fail-on", choices=SEVERITIES, default="error", help=t("cli_fail_on"))
     p.add_argument("--site-url", default="site/", metavar="URL", help=t("cli_site_url"))
     sub.add_parser("schema", parents=[common], help=t("cli_schema_help"), description=t("cli_schema_help"))
@@ -102,7 +103,10 @@ def check(rules: RuleSet, args, lang: str) -> int:
         return EXIT_USAGE
     checker = Checker(rules, args.today)
     findings = [f for path in files for f in checker.check_file(path)]
-    print(reporters.render(args.format, findings, len(files), lang, args.site_url))
+    report = reporters.Report(findings, files, rules, lang, args.site_url, args.today.isoformat())
+    print(reporters.render(args.format or "text", report))
+    if args.format is None and os.environ.get("GITHUB_ACTIONS") == "true" and findings:
+        print(reporters.render("github", report))  # annotations on the pull request, beside the text
     return EXIT_FINDINGS if fails(findings, args.fail_on) else EXIT_OK
 
 
