@@ -4,11 +4,14 @@ A check (collection ``checks``) applies to each element of its scope (the plan, 
 each contact, ...). The element, with the facts computed for it under ``facts``, is held against
 the check's ``when`` and ``require`` JSON Schemas: when ``when`` holds and ``require`` does not,
 the check reports a finding at the element's ``at`` field, in the file and line the user wrote.
+Checks of scope ``builtin`` are reported by the tool itself (the plan's format, suppressions);
+the rules hold their words, severity and documentation all the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from dataclasses import dataclass
 
@@ -19,10 +22,15 @@ from . import schema_check
 from .plan_schema import plan_schema
 from .problems import Problem
 from .ruleset import RuleSet
-from .yamlload import Location, Mapping, YamlError, load_file, locate
+from .yamlload import Location, Mapping, YamlError, load_bytes, locate
 
 SEVERITIES = ("info", "warning", "error")  # in rising order
-FORMAT_CHECK = "plan_format"  # the check whose findings are the plan's format problems
+BUILTIN = "builtin"
+FORMAT_CHECK = "plan_format"
+NO_REASON_CHECK = "suppression_without_reason"
+UNUSED_CHECK = "unused_suppression"
+# `# playbook: ignore[check_a, check_b] reason`: at the end of a line, or alone on the line above
+SUPPRESSION = re.compile(r"(?:^|\s)#\s*playbook:\s*ignore\[([^\]]*)\]\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class Finding:
     severity: str
     check: str
     message: dict  # {"zh": ..., "en": ...}
+    key: str  # what the finding is about, without line numbers: the baseline's fingerprint
 
     def sort_key(self):
         loc = self.location
@@ -61,6 +70,16 @@ def elements(plan: dict, scope: str):
     yield from frontier
 
 
+def stable_path(plan: dict, path: tuple) -> str:
+    """A path that survives edits: list items named by their id where they have one."""
+    parts, node = [], plan
+    for step in path:
+        node = node[step]
+        parts.append(f"[{node['id']}]" if isinstance(step, int) and isinstance(node, dict) and "id" in node
+                     else f"[{step}]" if isinstance(step, int) else f".{step}")
+    return "".join(parts)
+
+
 class _Formatter(string.Formatter):
     """Fills a message from the element and its facts; lists read as text, absent values as '?'."""
 
@@ -87,29 +106,43 @@ FORMATTER = _Formatter()
 class Checker:
     """Everything that can be prepared once per rule set; then ``check_file`` per plan."""
 
-    def __init__(self, rules: RuleSet, today: dt.date):
+    def __init__(self, rules: RuleSet, today: dt.date, severity: dict | None = None, disable=()):
         self.rules, self.today = rules, today
         self.plan_validator = Draft202012Validator(plan_schema(rules))
+        self.severity = {c["id"]: (severity or {}).get(c["id"], c["severity"]) for c in rules.items("checks")}
+        self.messages = {c["id"]: c["message"] for c in rules.items("checks")}
+        self.enabled = {c["id"] for c in rules.items("checks")} - set(disable)
         self.checks: dict[str, list[_Check]] = {}
         for check in rules.items("checks"):
+            if check["scope"] == BUILTIN or check["id"] not in self.enabled:
+                continue
             when = check.get("when")
             self.checks.setdefault(check["scope"], []).append(_Check(
-                check["id"], check["severity"], Draft202012Validator(when) if when else None,
+                check["id"], self.severity[check["id"]], Draft202012Validator(when) if when else None,
                 Draft202012Validator(check["require"]), check.get("at"), check["message"]))
         self.facts: dict[str, list[dict]] = {}
         for fact in rules.items("facts"):
             self.facts.setdefault(fact["scope"], []).append(fact)
 
     def check_file(self, path: str) -> list[Finding]:
+        """Every finding of one plan file, suppressions applied."""
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+        except OSError as e:
+            return self._keep([self._format_finding(Problem(Location(path, 1, 1), "file_unreadable",
+                                                            detail=e.strerror or str(e)))])
         problems: list[Problem] = []
         try:
-            plan = load_file(path, problems)
+            plan = load_bytes(raw, path, problems)
         except YamlError as e:
-            return [self._format_finding(e.problem)]
+            return self._keep([self._format_finding(e.problem)])
         found = [self._format_finding(p) for p in problems]
         if not isinstance(plan, Mapping):
-            return found + [self._format_finding(Problem(Location(path, 1, 1), "plan_not_mapping"))]
-        return sorted(found + self.check_data(plan, path), key=Finding.sort_key)
+            found.append(self._format_finding(Problem(Location(path, 1, 1), "plan_not_mapping")))
+        else:
+            found += self.check_data(plan, path)
+        return sorted(self._suppress(self._keep(found), raw, path), key=Finding.sort_key)
 
     def check_data(self, plan: dict, path: str) -> list[Finding]:
         """The plan's format problems, or, when it has none, the findings of every check."""
@@ -133,12 +166,55 @@ class Checker:
                     at = (*where, *check.at.split(".")) if check.at else where
                     location = locate(plan, at) or locate(plan, where) or Location(path, 1, 1)
                     message = {lang: FORMATTER.vformat(text, (), view) for lang, text in check.message.items()}
-                    found.append(Finding(location, check.severity, check.id, message))
+                    key = f"{stable_path(plan, where)}.{check.at or ''}"
+                    found.append(Finding(location, check.severity, check.id, message, key))
         return found
 
+    def _builtin(self, check: str, location: Location, message: dict, key: str) -> Finding:
+        return Finding(location, self.severity.get(check, "error"), check, message, key)
+
     def _format_finding(self, problem: Problem) -> Finding:
-        return Finding(problem.location, "error", FORMAT_CHECK,
-                       {"zh": problem.message("zh"), "en": problem.message("en")})
+        params = ",".join(f"{k}={v}" for k, v in sorted(problem.params.items()) if k != "first")
+        return self._builtin(FORMAT_CHECK, problem.location,
+                             {"zh": problem.message("zh"), "en": problem.message("en")}, f"{problem.code}:{params}")
+
+    def _keep(self, findings: list[Finding]) -> list[Finding]:
+        return [f for f in findings if f.check in self.enabled or f.check not in self.severity]
+
+    def _suppress(self, findings: list[Finding], raw: bytes, path: str) -> list[Finding]:
+        """Drop the findings a `# playbook: ignore[...]` comment covers; report bare and idle ones."""
+        suppressions = []  # (line it covers, location of the comment, ids, reason)
+        lines = raw.decode("utf-8", errors="replace").splitlines()
+        for number, line in enumerate(lines, 1):
+            match = SUPPRESSION.search(line)
+            if match is None:
+                continue
+            alone = line[: match.start()].strip() == ""
+            ids = [i.strip() for i in match.group(1).split(",") if i.strip()]
+            where = Location(path, number, match.start() + 1 + (line[match.start()] != "#"))
+            suppressions.append((number + 1 if alone else number, where, ids, match.group(2).strip()))
+        if not suppressions:
+            return findings
+        used, kept = set(), []
+        for f in findings:
+            hit = next((i for i, (covers, _, ids, _) in enumerate(suppressions)
+                        if covers == f.location.line and f.check in ids), None)
+            if hit is None:
+                kept.append(f)
+            else:
+                used.add(hit)
+        for i, (covers, where, ids, reason) in enumerate(suppressions):
+            text = ", ".join(ids)
+            if not reason and NO_REASON_CHECK in self.enabled:
+                kept.append(self._builtin(NO_REASON_CHECK, where, self._message(NO_REASON_CHECK, ids=text),
+                                          f"no_reason:{text}"))
+            if i not in used and UNUSED_CHECK in self.enabled:
+                kept.append(self._builtin(UNUSED_CHECK, where, self._message(UNUSED_CHECK, ids=text),
+                                          f"unused:{text}"))
+        return kept
+
+    def _message(self, check: str, **params) -> dict:
+        return {lang: FORMATTER.vformat(text, (), params) for lang, text in self.messages[check].items()}
 
 
 def fails(findings: list[Finding], fail_on: str) -> bool:

@@ -9,12 +9,14 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, i18n, reporters, rule_schemas
+from . import __version__, baseline, i18n, reporters, rule_schemas
 from .checker import SEVERITIES, Checker, fails
+from .config import Config, check_ids, load_config
 from .explain import explain
 from .plan_schema import plan_schema
 from .problems import ProblemsError
 from .ruleset import RuleSet, load_rules
+from .schema_check import suggest
 from .starter import PLAN_ID, starter_plan, starter_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -36,6 +38,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=i18n.LANGS, default=argparse.SUPPRESS, help=t("cli_lang"))
     common.add_argument("--rules", action="append", type=Path, default=argparse.SUPPRESS,
                         metavar="DIR", help=t("cli_rules_dir"))
+    common.add_argument("--config", default=argparse.SUPPRESS, metavar="FILE", help=t("cli_config"))
     parser = argparse.ArgumentParser(prog="playbook", description=t("cli_description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"playbook {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -43,11 +46,13 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p = sub.add_parser("explain", parents=[common], help=t("cli_explain_help"), description=t("cli_explain_help"))
     p.add_argument("id", help=t("cli_explain_id"))
     p = sub.add_parser("check", parents=[common], help=t("cli_check_help"), description=t("cli_check_help"))
-    p.add_argument("paths", nargs="*", type=Path, default=[Path("accounts")], metavar="PATH", help=t("cli_check_paths"))
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=t("cli_check_paths"))
     p.add_argument("--today", type=_date, default=dt.date.today(), metavar="YYYY-MM-DD", help=t("cli_today"))
     p.add_argument("--format", choices=reporters.FORMATS, help=t("cli_format"))
-    p.add_argument("--fail-on", choices=SEVERITIES, default="error", help=t("cli_fail_on"))
-    p.add_argument("--site-url", default="site/", metavar="URL", help=t("cli_site_url"))
+    p.add_argument("--fail-on", choices=SEVERITIES, help=t("cli_fail_on"))
+    p.add_argument("--site-url", metavar="URL", help=t("cli_site_url"))
+    p.add_argument("--baseline", metavar="FILE", help=t("cli_baseline"))
+    p.add_argument("--update-baseline", action="store_true", help=t("cli_update_baseline"))
     sub.add_parser("schema", parents=[common], help=t("cli_schema_help"), description=t("cli_schema_help"))
     p = sub.add_parser("new", parents=[common], help=t("cli_new_help"), description=t("cli_new_help"))
     p.add_argument("id", help=t("cli_new_id"))
@@ -65,22 +70,38 @@ def _date(text: str) -> dt.date:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     lang = _lang_from_argv(argv)
-    args = build_parser(lang).parse_args(argv)
     try:
-        rules = load_rules(getattr(args, "rules", []))
+        return run(build_parser(lang).parse_args(argv), lang)
+    except KeyboardInterrupt:
+        print(i18n.text("interrupted", lang), file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader (head, less) went away: nothing left to say
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def run(args, lang: str) -> int:
+    try:
+        config = load_config(getattr(args, "config", None))
+    except ProblemsError as e:
+        return _usage(lang, "cli_config_invalid", e.problems, count=len(e.problems))
+    lang = getattr(args, "lang", None) or config.lang or lang
+    try:
+        rules = load_rules([*map(Path, config.rules), *getattr(args, "rules", [])])
     except ProblemsError as e:
         for problem in e.problems:
             print(problem.render(lang), file=sys.stderr)
         print(i18n.text("cli_rules_invalid", lang, count=len(e.problems)), file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(i18n.text("interrupted", lang), file=sys.stderr)
-        return 130
+    try:
+        check_ids(config, rules)
+    except ProblemsError as e:
+        return _usage(lang, "cli_config_invalid", e.problems, count=len(e.problems))
     if args.command == "rules":
         print("\n".join(summary(rules, lang)))
         return EXIT_OK
     if args.command == "check":
-        return check(rules, args, lang)
+        return check(rules, config, args, lang)
     if args.command == "schema":
         print(json.dumps(plan_schema(rules), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -88,26 +109,49 @@ def main(argv: list[str] | None = None) -> int:
         return new(rules, args, lang)
     lines = explain(rules, args.id, lang)
     if lines is None:
-        hint = _suggest_id(rules, args.id)
-        print(f"playbook: {i18n.text('cli_unknown_id', lang, id=args.id)}"
-              + (i18n.text("did_you_mean", lang, hint=hint) if hint else ""), file=sys.stderr)
-        return EXIT_USAGE
+        hint = suggest(args.id, rules.index)
+        return _usage(lang, "cli_unknown_id", id=args.id) if not hint else \
+            _usage(lang, "cli_unknown_id_hint", id=args.id, hint=hint)
     print("\n".join(lines))
     return EXIT_OK
 
 
-def check(rules: RuleSet, args, lang: str) -> int:
-    files = plan_files(args.paths)
+def check(rules: RuleSet, config: Config, args, lang: str) -> int:
+    files = plan_files(args.paths or [Path(p) for p in config.plans] or [Path("accounts")])
     if isinstance(files, str):
-        print(f"playbook: {i18n.text('cli_no_such_path', lang, path=files)}", file=sys.stderr)
-        return EXIT_USAGE
-    checker = Checker(rules, args.today)
+        return _usage(lang, "cli_no_such_path", path=files)
+    baseline_path = args.baseline or config.baseline
+    if args.update_baseline and not baseline_path:
+        return _usage(lang, "cli_update_needs_baseline")
+    checker = Checker(rules, args.today, config.severity, config.disable)
     findings = [f for path in files for f in checker.check_file(path)]
-    report = reporters.Report(findings, files, rules, lang, args.site_url, args.today.isoformat())
-    print(reporters.render(args.format or "text", report))
+    if args.update_baseline:
+        baseline.write(baseline_path, findings)
+        print(i18n.text("cli_baseline_written", lang, count=len(findings), path=baseline_path))
+        return EXIT_OK
+    baselined = 0
+    if baseline_path:
+        try:
+            findings, baselined = baseline.new_only(findings, baseline.read(baseline_path))
+        except ProblemsError as e:
+            return _usage(lang, "cli_baseline_invalid", e.problems)
+    report = reporters.Report(findings, files, rules, lang, args.site_url or config.site_url or "site/",
+                              args.today.isoformat())
+    fmt = args.format or "text"
+    print(reporters.render(fmt, report))
+    if fmt == "text" and baselined:
+        print(i18n.text("cli_baselined", lang, count=baselined))
     if args.format is None and os.environ.get("GITHUB_ACTIONS") == "true" and findings:
         print(reporters.render("github", report))  # annotations on the pull request, beside the text
-    return EXIT_FINDINGS if fails(findings, args.fail_on) else EXIT_OK
+    return EXIT_FINDINGS if fails(findings, args.fail_on or config.fail_on or "error") else EXIT_OK
+
+
+def _usage(lang: str, code: str, problems=(), **params) -> int:
+    """A usage or configuration error: one line each on stderr, exit 2."""
+    for problem in problems:
+        print(problem.render(lang), file=sys.stderr)
+    print(f"playbook: {i18n.text(code, lang, **params)}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def plan_files(paths: list[Path]) -> list[str] | str:
@@ -125,23 +169,16 @@ def plan_files(paths: list[Path]) -> list[str] | str:
 
 def new(rules: RuleSet, args, lang: str) -> int:
     if not PLAN_ID.match(args.id):
-        print(f"playbook: {i18n.text('cli_bad_plan_id', lang, id=args.id)}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(lang, "cli_bad_plan_id", id=args.id)
     path = args.dir / f"{args.id}.yaml"
     try:
         args.dir.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as f:  # "x": never overwrite a plan
             f.write(starter_text(starter_plan(rules, args.id)))
     except FileExistsError:
-        print(f"playbook: {i18n.text('cli_plan_exists', lang, path=path)}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(lang, "cli_plan_exists", path=path)
     print(i18n.text("cli_plan_written", lang, path=path))
     return EXIT_OK
-
-
-def _suggest_id(rules: RuleSet, word: str) -> str:
-    from .schema_check import suggest
-    return suggest(word, rules.index)
 
 
 def summary(rules: RuleSet, lang: str) -> list[str]:

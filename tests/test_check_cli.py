@@ -117,3 +117,68 @@ def test_schema_is_json_schema_with_the_rules_vocabularies(tmp_path):
     Draft202012Validator.check_schema(schema)
     stage = schema["properties"]["opportunities"]["items"]["properties"]["stage"]
     assert stage["enum"] == ["potential", "valid", "feasible", "target", "won"]
+
+
+def test_configuration_in_playbook_yaml(plans):
+    (plans / "playbook.yaml").write_text(
+        "lang: en\nplans: [accounts/]\nseverity: {quote_below_floor: warning}\ndisable: [stage_evidence]\n",
+        encoding="utf-8")
+    result = run("check", "--today", "2026-06-30", cwd=plans)
+    assert "warning [quote_below_floor]" in result.stdout
+    assert "stage_evidence" not in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 plan(s) checked: 2 error(s), 1 warning(s), 0 info"
+
+
+def test_configuration_in_pyproject_toml(plans):
+    (plans / "pyproject.toml").write_text('[tool.playbook]\nlang = "en"\ndisable = ["buying_centre_roles"]\n',
+                                          encoding="utf-8")
+    result = run("check", "--today", "2026-06-30", cwd=plans)
+    assert "buying_centre_roles" not in result.stdout and "error [stage_evidence]" in result.stdout
+
+
+def test_a_wrong_configuration_is_a_usage_error_with_its_position(plans):
+    (plans / "playbook.yaml").write_text("lang: en\ndisable: [stage_evidense]\nfail_on: never\n", encoding="utf-8")
+    result = run("check", cwd=plans)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0].startswith("playbook.yaml:3:10: 'never' is not one of: error, warning, info")
+    (plans / "playbook.yaml").write_text("lang: en\ndisable: [stage_evidense]\n", encoding="utf-8")
+    result = run("check", cwd=plans)
+    assert result.stderr.splitlines()[0] == \
+        "playbook.yaml:2:11: no check has the id 'stage_evidense' (did you mean 'stage_evidence'?)"
+
+
+def test_suppression_with_a_reason(plans):
+    text = PLAN.replace("quoted_price: 75}", "quoted_price: 75}  # playbook: ignore[quote_below_floor] 样板项目特批")
+    (plans / "accounts" / "acme.yaml").write_text(text, encoding="utf-8")
+    result = run("check", "--today", "2026-06-30", "--lang", "en", cwd=plans)
+    assert "quote_below_floor" not in result.stdout
+
+
+def test_a_suppression_without_reason_or_use_is_itself_a_finding(plans):
+    text = PLAN.replace("quoted_price: 75}", "quoted_price: 75}  # playbook: ignore[quote_below_floor]")
+    text = text.replace("  owner: zhang", "  owner: zhang  # playbook: ignore[visit_cadence] 新客户")
+    (plans / "accounts" / "acme.yaml").write_text(text, encoding="utf-8")
+    out = run("check", "--today", "2026-06-30", "--lang", "en", cwd=plans).stdout
+    assert "accounts/acme.yaml:11:66: warning [suppression_without_reason] the suppression of " \
+           "quote_below_floor gives no reason" in out
+    assert "accounts/acme.yaml:5:17: warning [unused_suppression] the suppression of visit_cadence " \
+           "suppresses nothing" in out
+
+
+def test_the_baseline_gates_only_new_findings(plans):
+    assert run("check", "--today", "2026-06-30", "--baseline", "base.json", "--update-baseline",
+               cwd=plans).returncode == 0
+    result = run("check", "--today", "2026-06-30", "--baseline", "base.json", "--lang", "en", cwd=plans)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-2:] == ["1 plan(s) checked: 0 error(s), 0 warning(s), 0 info",
+                                               "(4 more finding(s) are in the baseline)"]
+    # Lines move (a comment added at the top) but the old findings stay matched; a new one is reported.
+    text = "# 2026 年计划\n" + PLAN + "    goals: {goal_must: 120, goal_strive: 100}\n"
+    (plans / "accounts" / "acme.yaml").write_text(text, encoding="utf-8")
+    result = run("check", "--today", "2026-06-30", "--baseline", "base.json", "--lang", "en", cwd=plans)
+    assert result.returncode == 1
+    assert [line.split(" [")[1].split("]")[0] for line in result.stdout.splitlines()[:-2]] == ["goal_tiers_ordered"]
+
+
+def test_a_missing_baseline_is_a_usage_error(plans):
+    assert run("check", "--baseline", "nothing.json", cwd=plans).returncode == 2

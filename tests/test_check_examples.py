@@ -31,9 +31,14 @@ def lay_over(base: dict, over: dict) -> dict:
 
 @pytest.mark.parametrize("check,verdict,index,example,today", CASES,
                          ids=[f"{c}-{v}-{i}" for c, v, i, _, _ in CASES])
-def test_check_example(check, verdict, index, example, today):
-    plan = lay_over(starter_plan(RULES, "example", owner="example"), example)
-    findings = Checker(RULES, dt.date.fromisoformat(today)).check_data(plan, "example.yaml")
+def test_check_example(check, verdict, index, example, today, tmp_path):
+    checker = Checker(RULES, dt.date.fromisoformat(today))
+    if isinstance(example, str):  # a whole plan file, comments and all
+        (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
+        findings = checker.check_file(str(tmp_path / "example.yaml"))
+    else:
+        plan = lay_over(starter_plan(RULES, "example", owner="example"), example)
+        findings = checker.check_data(plan, "example.yaml")
     tripped = [f for f in findings if f.check == check]
     if verdict == "fail":
         assert tripped, f"{check} did not fire; findings: {[(f.check, f.message['en']) for f in findings]}"

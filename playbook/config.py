@@ -1,0 +1,90 @@
+"""The configuration: ``playbook.yaml``, or ``[tool.playbook]`` in ``pyproject.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from . import schema_check
+from .problems import Problem, ProblemsError
+from .ruleset import RuleSet
+from .yamlload import Location, Mapping, YamlError, load_file, locate, locate_key
+
+CONFIG_FILE = "playbook.yaml"
+
+
+@dataclass
+class Config:
+    rules: list[str] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    disable: list[str] = field(default_factory=list)
+    lang: str | None = None
+    fail_on: str | None = None
+    site_url: str | None = None
+    baseline: str | None = None
+    source: str | None = None  # the file it came from
+    data: object = None  # as loaded, for positions
+
+
+def _schema() -> dict:
+    return yaml.load(files("playbook.schemas").joinpath("config.yaml").read_bytes(), Loader=yaml.CSafeLoader)
+
+
+def load_config(path: str | None = None) -> Config:
+    """The configuration from ``path``, else ./playbook.yaml, else ./pyproject.toml, else defaults.
+    Raises ProblemsError with positions when it is wrong."""
+    candidates = [path] if path else [CONFIG_FILE, "pyproject.toml"]
+    for candidate in candidates:
+        if not Path(candidate).is_file():
+            if path:
+                raise ProblemsError([Problem(Location(path, 1, 1), "file_unreadable", detail="no such file")])
+            continue
+        if candidate.endswith(".toml"):
+            data = _toml(candidate)
+            if data is None:
+                continue
+        else:
+            problems: list[Problem] = []
+            try:
+                data = load_file(candidate, problems)
+            except YamlError as e:
+                raise ProblemsError([e.problem]) from None
+            if problems:
+                raise ProblemsError(problems)
+            data = {} if data is None else data
+        problems = schema_check.problems(Draft202012Validator(_schema()), data, Location(candidate, 1, 1))
+        if problems:
+            raise ProblemsError(problems)
+        return Config(**data, source=candidate, data=data)
+    return Config()
+
+
+def _toml(path: str) -> dict | None:
+    try:
+        with open(path, "rb") as f:
+            document = tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ProblemsError([Problem(Location(path, getattr(e, "lineno", 1) or 1, getattr(e, "colno", 1) or 1),
+                                     "toml_syntax", detail=str(e))]) from None
+    return document.get("tool", {}).get("playbook")
+
+
+def check_ids(config: Config, rules: RuleSet) -> None:
+    """Every check the configuration names must exist (with a "did you mean")."""
+    known = {c["id"] for c in rules.items("checks")}
+    problems = []
+    data = config.data if isinstance(config.data, Mapping) else {}
+    named = [(locate_key(data.get("severity", {}), k), k) for k in config.severity]
+    named += [(locate(data, ["disable", i]), k) for i, k in enumerate(config.disable)]
+    for where, check in named:
+        if check not in known:
+            problems.append(Problem(where or Location(config.source, 1, 1), "unknown_check", id=check,
+                                    hint=schema_check.suggest(check, known)))
+    if problems:
+        raise ProblemsError(problems)
