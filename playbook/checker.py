@@ -106,8 +106,9 @@ FORMATTER = _Formatter()
 class Checker:
     """Everything that can be prepared once per rule set; then ``check_file`` per plan."""
 
-    def __init__(self, rules: RuleSet, today: dt.date, severity: dict | None = None, disable=()):
+    def __init__(self, rules: RuleSet, today: dt.date, severity: dict | None = None, disable=(), observe=None):
         self.rules, self.today = rules, today
+        self.observe = observe  # called with each well-formed plan (the portfolio counts stages)
         self.plan_validator = Draft202012Validator(plan_schema(rules))
         self.severity = {c["id"]: (severity or {}).get(c["id"], c["severity"]) for c in rules.items("checks")}
         self.messages = {c["id"]: c["message"] for c in rules.items("checks")}
@@ -149,6 +150,8 @@ class Checker:
         schema_problems = schema_check.problems(self.plan_validator, plan, Location(path, 1, 1))
         if schema_problems:  # the checks can only read a plan of the right shape
             return [self._format_finding(p) for p in schema_problems]
+        if self.observe is not None:
+            self.observe(plan)
         return self.check_plan(plan, path)
 
     def check_plan(self, plan: dict, path: str) -> list[Finding]:
@@ -172,6 +175,10 @@ class Checker:
 
     def _builtin(self, check: str, location: Location, message: dict, key: str) -> Finding:
         return Finding(location, self.severity.get(check, "error"), check, message, key)
+
+    def builtin(self, check: str, location: Location, params: dict, key: str) -> Finding:
+        """A finding of a built-in check, its message from the rules filled with ``params``."""
+        return self._builtin(check, location, self._message(check, **params), key)
 
     def _format_finding(self, problem: Problem) -> Finding:
         params = ",".join(f"{k}={v}" for k, v in sorted(problem.params.items()) if k != "first")
@@ -206,11 +213,9 @@ class Checker:
         for i, (covers, where, ids, reason) in enumerate(suppressions):
             text = ", ".join(ids)
             if not reason and NO_REASON_CHECK in self.enabled:
-                kept.append(self._builtin(NO_REASON_CHECK, where, self._message(NO_REASON_CHECK, ids=text),
-                                          f"no_reason:{text}"))
+                kept.append(self.builtin(NO_REASON_CHECK, where, {"ids": text}, f"no_reason:{text}"))
             if i not in used and UNUSED_CHECK in self.enabled:
-                kept.append(self._builtin(UNUSED_CHECK, where, self._message(UNUSED_CHECK, ids=text),
-                                          f"unused:{text}"))
+                kept.append(self.builtin(UNUSED_CHECK, where, {"ids": text}, f"unused:{text}"))
         return kept
 
     def _message(self, check: str, **params) -> dict:

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, baseline, i18n, reporters, rule_schemas
+from . import __version__, baseline, batch, i18n, reporters, rule_schemas
 from .checker import SEVERITIES, Checker, fails
 from .config import Config, check_ids, load_config
 from .explain import explain
@@ -53,6 +53,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--site-url", metavar="URL", help=t("cli_site_url"))
     p.add_argument("--baseline", metavar="FILE", help=t("cli_baseline"))
     p.add_argument("--update-baseline", action="store_true", help=t("cli_update_baseline"))
+    p.add_argument("--jobs", type=int, metavar="N", help=t("cli_jobs"))
     sub.add_parser("schema", parents=[common], help=t("cli_schema_help"), description=t("cli_schema_help"))
     p = sub.add_parser("new", parents=[common], help=t("cli_new_help"), description=t("cli_new_help"))
     p.add_argument("id", help=t("cli_new_id"))
@@ -124,7 +125,7 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
     if args.update_baseline and not baseline_path:
         return _usage(lang, "cli_update_needs_baseline")
     checker = Checker(rules, args.today, config.severity, config.disable)
-    findings = [f for path in files for f in checker.check_file(path)]
+    findings, table = batch.check_files(checker, files, args.jobs or batch.default_jobs(len(files)))
     if args.update_baseline:
         baseline.write(baseline_path, findings)
         print(i18n.text("cli_baseline_written", lang, count=len(findings), path=baseline_path))
@@ -136,7 +137,7 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
         except ProblemsError as e:
             return _usage(lang, "cli_baseline_invalid", e.problems)
     report = reporters.Report(findings, files, rules, lang, args.site_url or config.site_url or "site/",
-                              args.today.isoformat())
+                              args.today.isoformat(), table)
     fmt = args.format or "text"
     print(reporters.render(fmt, report))
     if fmt == "text" and baselined:

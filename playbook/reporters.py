@@ -25,6 +25,7 @@ class Report:
     lang: str
     site_url: str
     today: str  # ISO date of the run: reports are reproducible
+    portfolio: list = ()  # portfolio.StageFigures, stage by stage
 
     def url(self, check: str) -> str:
         """The page that explains a check (its entry in the checks section of the site)."""
@@ -40,15 +41,29 @@ def text(report: Report) -> str:
     severity = {s: i18n.text(f"severity_{s}", lang) for s in SEVERITIES}
     lines = [f"{f.location}: {severity[f.severity]} [{f.check}] {f.message[lang]}  {report.url(f.check)}"
              for f in report.findings]
+    if any(row.reached for row in report.portfolio):
+        lines.append(i18n.text("portfolio_title", lang))
+        for row in report.portfolio:
+            name = report.rules.find(row.stage)[1]["name"][lang]
+            lines.append(i18n.text("portfolio_row", lang, stage=name, reached=row.reached,
+                                   pass_rate=_percent(row.pass_rate), win_rate=_percent(row.win_rate),
+                                   preset=_percent(row.preset)))
     counts = Counter(f.severity for f in report.findings)
     lines.append(i18n.text("check_summary", lang, plans=len(report.files), errors=counts["error"],
                            warnings=counts["warning"], infos=counts["info"]))
     return "\n".join(lines)
 
 
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
 def as_json(report: Report) -> str:
     return json.dumps({
         "plans": len(report.files),
+        "portfolio": [{"stage": r.stage, "reached": r.reached, "moved_on": r.moved_on, "won": r.won,
+                       "pass_rate": r.pass_rate, "win_rate": r.win_rate, "preset_win_rate": r.preset}
+                      for r in report.portfolio],
         "findings": [{"file": f.location.file, "line": f.location.line, "column": f.location.column,
                       "severity": f.severity, "check": f.check, "message": f.message[report.lang],
                       "url": report.url(f.check)} for f in report.findings],

@@ -7,9 +7,11 @@ the starter plan that ``playbook new`` writes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
+from playbook.batch import check_files
 from playbook.checker import Checker
 from playbook.ruleset import load_rules
 from playbook.starter import starter_plan
@@ -32,13 +34,11 @@ def lay_over(base: dict, over: dict) -> dict:
 @pytest.mark.parametrize("check,verdict,index,example,today", CASES,
                          ids=[f"{c}-{v}-{i}" for c, v, i, _, _ in CASES])
 def test_check_example(check, verdict, index, example, today, tmp_path):
-    checker = Checker(RULES, dt.date.fromisoformat(today))
-    if isinstance(example, str):  # a whole plan file, comments and all
-        (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
-        findings = checker.check_file(str(tmp_path / "example.yaml"))
-    else:
-        plan = lay_over(starter_plan(RULES, "example", owner="example"), example)
-        findings = checker.check_data(plan, "example.yaml")
+    """The example goes through the same run as `playbook check`: file, checks, suppressions, portfolio."""
+    if not isinstance(example, str):  # a mapping: laid over the starter plan
+        example = json.dumps(lay_over(starter_plan(RULES, "example", owner="example"), example), ensure_ascii=False)
+    (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
+    findings, _ = check_files(Checker(RULES, dt.date.fromisoformat(today)), [str(tmp_path / "example.yaml")], jobs=1)
     tripped = [f for f in findings if f.check == check]
     if verdict == "fail":
         assert tripped, f"{check} did not fire; findings: {[(f.check, f.message['en']) for f in findings]}"

@@ -1,0 +1,69 @@
+"""Across every plan checked: each stage's pass rate and win rate against the preset win rate.
+
+Plans record where each opportunity stands now, so an opportunity at stage k has passed every
+stage before k. For stage s: reached = opportunities at s or beyond, pass rate = those beyond s
+over reached, win rate = those won (the last stage) over reached. A stage whose win rate falls far
+below its preset (``portfolio_alert_ratio``) over enough opportunities (``portfolio_min_opportunities``)
+gets a warning, placed at the preset in the rules.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .checker import Finding, Checker
+from .ruleset import RuleSet
+from .yamlload import Location, locate
+
+STAGES = "opportunity_stages"  # the ordered collection; its last item is the won stage
+CHECK = "portfolio_win_rate"
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    stage: str
+    reached: int
+    moved_on: int
+    won: int
+    preset: float
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.moved_on / self.reached if self.reached else None
+
+    @property
+    def win_rate(self) -> float | None:
+        return self.won / self.reached if self.reached else None
+
+
+def stage_counts(plan: dict) -> Counter:
+    """How many opportunities of a (well-formed) plan stand at each stage."""
+    return Counter(o.get("stage") for o in plan.get("opportunities") or [])
+
+
+def figures(rules: RuleSet, counts: Counter) -> list[StageFigures]:
+    stages = rules.items(STAGES)
+    ids = [s["id"] for s in stages]
+    at = [counts.get(i, 0) for i in ids]
+    won = at[-1] if at else 0
+    return [StageFigures(s["id"], sum(at[k:]), sum(at[k + 1:]), won, s["preset_win_rate"])
+            for k, s in enumerate(stages)]
+
+
+def findings(rules: RuleSet, checker: Checker, table: list[StageFigures]) -> list[Finding]:
+    """A warning for each stage that falls far below its preset win rate."""
+    if CHECK not in checker.enabled:
+        return []
+    ratio = rules.threshold("portfolio_alert_ratio")
+    minimum = rules.threshold("portfolio_min_opportunities")
+    found = []
+    for row in table:
+        if row.reached < minimum or row.win_rate is None or row.win_rate >= row.preset * ratio:
+            continue
+        item = rules.find(row.stage)[1]
+        where = locate(item, ["preset_win_rate"]) or Location("rules", 1, 1)
+        params = {"stage": row.stage, "rate": f"{row.win_rate:.0%}", "preset": f"{row.preset:.0%}",
+                  "reached": row.reached}
+        found.append(checker.builtin(CHECK, where, params, f"{row.stage}"))
+    return found
