@@ -9,14 +9,13 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, baseline, batch, i18n, reporters, rule_schemas
+from . import __version__, baseline, batch, i18n, reporters
 from .checker import SEVERITIES, Checker, fails
 from .config import Config, check_ids, load_config
-from .explain import explain
 from .plan_schema import plan_schema
 from .problems import ProblemsError
-from .ruleset import RuleSet, load_rules
-from .schema_check import suggest
+from .rulecache import cached_rules
+from .ruleset import RuleSet
 from .starter import PLAN_ID, starter_plan, starter_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -88,7 +87,7 @@ def run(args, lang: str) -> int:
         return _usage(lang, "cli_config_invalid", e.problems, count=len(e.problems))
     lang = getattr(args, "lang", None) or config.lang or lang
     try:
-        rules = load_rules([*map(Path, config.rules), *getattr(args, "rules", [])])
+        rules = cached_rules([*map(Path, config.rules), *getattr(args, "rules", [])])
     except ProblemsError as e:
         for problem in e.problems:
             print(problem.render(lang), file=sys.stderr)
@@ -108,6 +107,9 @@ def run(args, lang: str) -> int:
         return EXIT_OK
     if args.command == "new":
         return new(rules, args, lang)
+    from .explain import explain  # the describing modules load the schemas: only when asked
+    from .suggest import suggest
+
     lines = explain(rules, args.id, lang)
     if lines is None:
         hint = suggest(args.id, rules.index)
@@ -184,6 +186,8 @@ def new(rules: RuleSet, args, lang: str) -> int:
 
 def summary(rules: RuleSet, lang: str) -> list[str]:
     """How many items of each kind and collection, the AHP results and the thresholds."""
+    from . import rule_schemas
+
     total = sum(len(items) for items in rules.collections.values())
     lines = [i18n.text("summary_title", lang, files=len(rules.files), items=total)]
     collections = rule_schemas.all_collections()

@@ -8,9 +8,8 @@ from importlib.resources import files
 from pathlib import Path
 
 import yaml
-from jsonschema import Draft202012Validator
 
-from . import schema_check
+from .fastschema import FastSchema
 from .problems import Problem, ProblemsError
 from .ruleset import RuleSet
 from .yamlload import Location, Mapping, YamlError, load_file, locate, locate_key
@@ -58,7 +57,7 @@ def load_config(path: str | None = None) -> Config:
             if problems:
                 raise ProblemsError(problems)
             data = {} if data is None else data
-        problems = schema_check.problems(Draft202012Validator(_schema()), data, Location(candidate, 1, 1))
+        problems = FastSchema(_schema()).problems(data, Location(candidate, 1, 1))
         if problems:
             raise ProblemsError(problems)
         return Config(**data, source=candidate, data=data)
@@ -77,6 +76,8 @@ def _toml(path: str) -> dict | None:
 
 def check_ids(config: Config, rules: RuleSet) -> None:
     """Every check the configuration names must exist (with a "did you mean")."""
+    from .suggest import suggest
+
     known = {c["id"] for c in rules.items("checks")}
     problems = []
     data = config.data if isinstance(config.data, Mapping) else {}
@@ -85,6 +86,6 @@ def check_ids(config: Config, rules: RuleSet) -> None:
     for where, check in named:
         if check not in known:
             problems.append(Problem(where or Location(config.source, 1, 1), "unknown_check", id=check,
-                                    hint=schema_check.suggest(check, known)))
+                                    hint=suggest(check, known)))
     if problems:
         raise ProblemsError(problems)

@@ -136,8 +136,10 @@ def collect(ctx: Context, items, field: str, where: dict | None = None):
     return [x.get(field) for x in ctx.value(items) or [] if _matches(x, where, ctx) and x.get(field) is not None]
 
 
-def latest(ctx: Context, items, field: str, where: dict | None = None):
-    values = collect(ctx, items, field, where)
+def latest(ctx: Context, items, field: str, where: dict | None = None, not_after=None):
+    """The greatest value of ``field`` (a date, say), ignoring those after ``not_after``."""
+    limit = ctx.value(not_after)
+    values = [v for v in collect(ctx, items, field, where) if limit is None or v <= limit]
     return max(values) if values else None
 
 

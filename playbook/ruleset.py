@@ -15,7 +15,7 @@ from functools import cached_property
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from . import ahp, rule_schemas, schema_check
+from . import ahp
 from .problems import Problem, ProblemsError
 from .yamlload import Location, Mapping, Sequence, YamlError, load_file, locate, locate_key
 
@@ -80,6 +80,8 @@ class _Entry:
 
 def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = None) -> RuleSet:
     """Load and validate the default rules and ``overlays`` (later wins). Raises ProblemsError."""
+    from . import rule_schemas, schema_check  # the validators' imports cost, and a cached rule set needs none
+
     layers = [default_dir or default_rules_dir(), *map(Path, overlays)]
     problems: list[Problem] = []
     entries: dict[str, _Entry] = {}
@@ -117,6 +119,9 @@ def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = Non
 def _read_file(path: str, layer: int, entries: dict[str, _Entry],
                collection_key: dict[str, dict[str, Location]], problems: list[Problem]) -> None:
     """Check a file's outline (kind, collections, items with ids) and merge its items."""
+    from . import rule_schemas
+    from .suggest import suggest
+
     try:
         data = load_file(path, problems)
     except YamlError as e:
@@ -131,7 +136,7 @@ def _read_file(path: str, layer: int, entries: dict[str, _Entry],
     if kind not in kinds:
         where = locate(data, ["kind"]) or start
         problems.append(Problem(where, "unknown_kind", value=kind, allowed=", ".join(kinds),
-                                hint=schema_check.suggest(kind, kinds)) if kind is not None
+                                hint=suggest(kind, kinds)) if kind is not None
                         else Problem(start, "missing_kind", allowed=", ".join(kinds)))
         return
     allowed = rule_schemas.collections(kind)
@@ -140,7 +145,7 @@ def _read_file(path: str, layer: int, entries: dict[str, _Entry],
             continue
         if collection not in allowed:
             problems.append(Problem(locate_key(data, collection), "unknown_key", key=collection,
-                                    hint=schema_check.suggest(collection, allowed)))
+                                    hint=suggest(collection, allowed)))
             continue
         collection_key.setdefault(kind, {}).setdefault(collection, locate_key(data, collection))
         if not isinstance(items, Sequence):
@@ -159,8 +164,9 @@ def _merge_item(item: Mapping, collection: str, kind: str, layer: int, where: Lo
     item_id = item["id"]
     known = entries.get(item_id)
     if known is None and layer > 0 and item.get("disabled"):
+        from .suggest import suggest
         problems.append(Problem(locate(item, ["id"]) or where, "disables_unknown", id=item_id,
-                                hint=schema_check.suggest(item_id, entries)))
+                                hint=suggest(item_id, entries)))
     elif known is None:
         entries[item_id] = _Entry(item, collection, kind, layer, where, where)
     elif known.layer == layer or known.collection != collection:

@@ -7,26 +7,18 @@ a "did you mean" where a name was misspelt.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import SchemaError, best_match
 
 from . import ahp, rule_schemas
 from .problems import Problem
+from .suggest import suggest
 from .yamlload import Location, locate, locate_key
 
 JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string",
               type(None): "null", bytes: "binary"}
-
-
-def suggest(word: object, choices: Iterable[str]) -> str:
-    """``" (did you mean 'x'?)"``-style tail, or an empty string."""
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return close[0] if close else ""
 
 
 def rule_error(code: str, path=(), **params) -> ValidationError:

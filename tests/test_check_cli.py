@@ -44,7 +44,9 @@ def test_findings_name_file_line_column_severity_check_and_page(plans):
            "quotation  site/checks/#stage_evidence" in lines
     assert "accounts/acme.yaml:11:61: error [quote_below_floor] the quoted price 75 is below the floor " \
            "price 80  site/checks/#quote_below_floor" in lines
-    assert lines[-1] == "1 plan(s) checked: 4 error(s), 0 warning(s), 0 info"
+    assert "accounts/acme.yaml:2:3: warning [key_account_never_visited] the key account has no sales visit " \
+           "on record  site/checks/#key_account_never_visited" in lines
+    assert lines[-1] == "1 plan(s) checked: 4 error(s), 1 warning(s), 0 info"
 
 
 def test_the_same_findings_in_chinese(plans):
@@ -61,7 +63,8 @@ def test_json_format(plans):
     first = report["findings"][0]
     assert set(first) == {"file", "line", "column", "severity", "check", "message", "url"}
     assert {f["check"] for f in report["findings"]} == {
-        "stage_evidence", "quote_below_floor", "discount_needs_trade", "buying_centre_roles"}
+        "stage_evidence", "quote_below_floor", "discount_needs_trade", "buying_centre_roles",
+        "key_account_never_visited"}
     assert first["url"].startswith("https://playbook.intranet/checks/#")
 
 
@@ -126,7 +129,7 @@ def test_configuration_in_playbook_yaml(plans):
     result = run("check", "--today", "2026-06-30", cwd=plans)
     assert "warning [quote_below_floor]" in result.stdout
     assert "stage_evidence" not in result.stdout
-    assert result.stdout.splitlines()[-1] == "1 plan(s) checked: 2 error(s), 1 warning(s), 0 info"
+    assert result.stdout.splitlines()[-1] == "1 plan(s) checked: 2 error(s), 2 warning(s), 0 info"
 
 
 def test_configuration_in_pyproject_toml(plans):
@@ -171,7 +174,7 @@ def test_the_baseline_gates_only_new_findings(plans):
     result = run("check", "--today", "2026-06-30", "--baseline", "base.json", "--lang", "en", cwd=plans)
     assert result.returncode == 0
     assert result.stdout.splitlines()[-2:] == ["1 plan(s) checked: 0 error(s), 0 warning(s), 0 info",
-                                               "(4 more finding(s) are in the baseline)"]
+                                               "(5 more finding(s) are in the baseline)"]
     # Lines move (a comment added at the top) but the old findings stay matched; a new one is reported.
     text = "# 2026 年计划\n" + PLAN + "    goals: {goal_must: 120, goal_strive: 100}\n"
     (plans / "accounts" / "acme.yaml").write_text(text, encoding="utf-8")

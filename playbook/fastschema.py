@@ -1,0 +1,36 @@
+"""JSON Schema on the hot path: jsonschema-rs says whether data is valid, quickly; only when it is
+not does the pure-Python jsonschema run, to say what is wrong and where (see schema_check).
+
+jsonschema-rs (Rust) validates a plan some 70 times faster than jsonschema; the Python library
+stays the reference for error details and for the rule files' own keywords (x-ref, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+
+import jsonschema_rs
+
+from .yamlload import Location
+
+
+class FastSchema:
+    def __init__(self, schema: dict):
+        self.schema = json.loads(json.dumps(schema))  # plain dicts and lists, as the Rust side takes them
+        self.fast = jsonschema_rs.validator_for(self.schema)
+
+    def is_valid(self, data) -> bool:
+        return self.fast.is_valid(data)
+
+    @cached_property
+    def slow(self):
+        from jsonschema import Draft202012Validator  # imported only when something is wrong
+        return Draft202012Validator(self.schema)
+
+    def problems(self, data, fallback: Location) -> list:
+        """Every problem of ``data``, each at its node; nothing at all when it is valid."""
+        if self.fast.is_valid(data):
+            return []
+        from . import schema_check
+        return schema_check.problems(self.slow, data, fallback)
