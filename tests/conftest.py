@@ -27,3 +27,11 @@ def company(tmp_path, monkeypatch):
             return [p.render("en") for p in e.problems]
 
     return load
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _rule_cache(tmp_path_factory):
+    """The rule-set cache of every run in the suite goes to a temporary directory, not the user's."""
+    import os
+
+    os.environ["PLAYBOOK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
