@@ -30,6 +30,7 @@ test: $(STAMP)
 ## bench: the benchmarks, figures printed side by side
 bench: $(STAMP)
 	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_check.py
 
 clean:
 	rm -rf $(VENV) site build *.egg-info
