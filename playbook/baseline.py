@@ -41,13 +41,22 @@ def read(path: str) -> Counter:
         raise ProblemsError([Problem(Location(path, 1, 1), "bad_baseline", detail=str(e))]) from None
 
 
-def new_only(findings: list[Finding], accepted: Counter) -> tuple[list[Finding], int]:
-    """The findings not in the baseline, and how many were."""
-    left, fresh = Counter(accepted), []
-    for f in findings:
-        fp = fingerprint(f)
-        if left[fp] > 0:
-            left[fp] -= 1
-        else:
-            fresh.append(f)
-    return fresh, len(findings) - len(fresh)
+class Gate:
+    """Lets through the findings not in the baseline (all of them, without one), counting the rest."""
+
+    def __init__(self, accepted: Counter | None):
+        self.left = Counter(accepted or ())
+        self.baselined = 0
+
+    def new_only(self, findings: list[Finding]) -> list[Finding]:
+        if not self.left:
+            return findings
+        fresh = []
+        for f in findings:
+            fp = fingerprint(f)
+            if self.left[fp] > 0:
+                self.left[fp] -= 1
+                self.baselined += 1
+            else:
+                fresh.append(f)
+        return fresh

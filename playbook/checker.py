@@ -228,7 +228,6 @@ class Checker:
         return {lang: FORMATTER.vformat(text, (), params) for lang, text in self.messages[check].items()}
 
 
-def fails(findings: list[Finding], fail_on: str) -> bool:
-    """Whether any finding is at or above the ``fail_on`` severity."""
-    floor = SEVERITIES.index(fail_on)
-    return any(SEVERITIES.index(f.severity) >= floor for f in findings)
+def at_or_above(severity: str) -> tuple[str, ...]:
+    """The severities at or above ``severity`` (those that fail a run with ``--fail-on``)."""
+    return SEVERITIES[SEVERITIES.index(severity):]

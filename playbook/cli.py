@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, baseline, batch, i18n, reporters
-from .checker import SEVERITIES, Checker, fails
+from .checker import SEVERITIES, Checker, at_or_above
 from .config import Config, check_ids, load_config
 from .plan_schema import plan_schema
 from .problems import ProblemsError
@@ -126,27 +126,36 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
     baseline_path = args.baseline or config.baseline
     if args.update_baseline and not baseline_path:
         return _usage(lang, "cli_update_needs_baseline")
-    checker = Checker(rules, args.today, config.severity, config.disable)
-    findings, table = batch.check_files(checker, files, args.jobs or batch.default_jobs(len(files)))
-    if args.update_baseline:
-        baseline.write(baseline_path, findings)
-        print(i18n.text("cli_baseline_written", lang, count=len(findings), path=baseline_path))
-        return EXIT_OK
-    baselined = 0
-    if baseline_path:
+    accepted = None
+    if baseline_path and not args.update_baseline:
         try:
-            findings, baselined = baseline.new_only(findings, baseline.read(baseline_path))
+            accepted = baseline.read(baseline_path)
         except ProblemsError as e:
             return _usage(lang, "cli_baseline_invalid", e.problems)
-    report = reporters.Report(findings, files, rules, lang, args.site_url or config.site_url or "site/",
-                              args.today.isoformat(), table)
+    checker = Checker(rules, args.today, config.severity, config.disable)
+    run = batch.Run(checker, files, args.jobs or batch.default_jobs(len(files)))
+    if args.update_baseline:
+        found = [f for _, findings in run for f in findings] + run.portfolio_findings
+        baseline.write(baseline_path, found)
+        print(i18n.text("cli_baseline_written", lang, count=len(found), path=baseline_path))
+        return EXIT_OK
     fmt = args.format or "text"
-    print(reporters.render(fmt, report))
-    if fmt == "text" and baselined:
-        print(i18n.text("cli_baselined", lang, count=baselined))
-    if args.format is None and os.environ.get("GITHUB_ACTIONS") == "true" and findings:
-        print(reporters.render("github", report))  # annotations on the pull request, beside the text
-    return EXIT_FINDINGS if fails(findings, args.fail_on or config.fail_on or "error") else EXIT_OK
+    ctx = reporters.Context(rules, lang, args.site_url or config.site_url or "site/", args.today.isoformat())
+    outputs = [reporters.writer(fmt, ctx, sys.stdout)]
+    if args.format is None and os.environ.get("GITHUB_ACTIONS") == "true":
+        outputs.append(reporters.writer("github", ctx, sys.stdout))  # annotations beside the text
+    gate = baseline.Gate(accepted)
+    for path, findings in run:
+        findings = gate.new_only(findings)
+        for out in outputs:
+            out.add(path, findings)
+    portfolio_findings = gate.new_only(run.portfolio_findings)
+    for out in outputs:
+        out.finish(portfolio_findings, run.portfolio)
+    if fmt == "text" and gate.baselined:
+        print(i18n.text("cli_baselined", lang, count=gate.baselined))
+    fail_on = at_or_above(args.fail_on or config.fail_on or "error")
+    return EXIT_FINDINGS if any(outputs[0].counts[s] for s in fail_on) else EXIT_OK
 
 
 def _usage(lang: str, code: str, problems=(), **params) -> int:

@@ -186,3 +186,17 @@ def test_the_baseline_gates_only_new_findings(plans):
 
 def test_a_missing_baseline_is_a_usage_error(plans):
     assert run("check", "--baseline", "nothing.json", cwd=plans).returncode == 2
+
+
+def test_a_company_overlay_changes_what_the_checks_expect(plans):
+    (plans / "accounts" / "acme.yaml").write_text(
+        "account: {id: acme, name: 某某制造, tier: ordinary_account, owner: zhang}\n"
+        "receivables: [{id: inv1, amount: 50000, currency: CNY, due_date: 2026-05-01, "
+        "action: collect_finance_routine}]\n", encoding="utf-8")
+    assert run("check", "--today", "2026-06-30", cwd=plans).returncode == 0  # 60 days: short, small
+    (plans / "company").mkdir()
+    (plans / "company" / "limits.yaml").write_text(
+        "kind: receivables\nthresholds:\n  - id: long_overdue_days\n    value: 45\n", encoding="utf-8")
+    result = run("check", "--today", "2026-06-30", "--rules", "company", "--lang", "en", cwd=plans)
+    assert result.returncode == 1
+    assert "60 days overdue, amount 50000: the action should be collect_escalate_letters" in result.stdout

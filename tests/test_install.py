@@ -25,3 +25,11 @@ def test_installed_package_works_outside_the_repository(tmp_path):
                             cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("The rule set is valid:")
+    # and checks a plan there, with the plan schema and checks that ship in the package
+    (elsewhere / "a.yaml").write_text("account: {id: a, name: 甲, tier: key_account, owner: li}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-I", "-c",
+                             "import sys; sys.path.insert(0, sys.argv[1]); import playbook.cli as c;"
+                             "sys.exit(c.main(['check', 'a.yaml', '--today', '2026-06-30', '--lang', 'en']))",
+                             str(target)], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "warning [key_account_never_visited]" in result.stdout

@@ -27,20 +27,32 @@ opportunities:
 """
 
 
+class Report:
+    """One checked run, rendered in any format."""
+
+    def __init__(self, files):
+        checker = Checker(RULES, dt.date(2026, 6, 30))
+        self.files = files
+        self.by_file = [(path, checker.check_file(path)) for path in files]
+        self.findings = [f for _, found in self.by_file for f in found]
+        self.ctx = reporters.Context(RULES, "en", "https://playbook.intranet/", "2026-06-30")
+
+    def render(self, fmt):
+        return reporters.render(fmt, self.ctx, self.by_file)
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     d = tmp_path_factory.mktemp("plans")
     (d / "clean.yaml").write_text(CLEAN, encoding="utf-8")
     (d / "acme.yaml").write_text(BROKEN, encoding="utf-8")
-    files = [str(d / "acme.yaml"), str(d / "clean.yaml")]
-    checker = Checker(RULES, dt.date(2026, 6, 30))
-    findings = [f for path in files for f in checker.check_file(path)]
-    assert {f.severity for f in findings} == {"error", "warning"}
-    return reporters.Report(findings, files, RULES, "en", "https://playbook.intranet/", "2026-06-30")
+    report = Report([str(d / "acme.yaml"), str(d / "clean.yaml")])
+    assert {f.severity for f in report.findings} == {"error", "warning"}
+    return report
 
 
 def test_sarif_validates_against_the_official_schema(report):
-    sarif = json.loads(reporters.render("sarif", report))
+    sarif = json.loads(report.render("sarif"))
     schema = json.loads((TESTDATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     Draft4Validator(schema).validate(sarif)
     run = sarif["runs"][0]
@@ -52,7 +64,7 @@ def test_sarif_validates_against_the_official_schema(report):
 
 
 def test_junit_validates_against_the_strict_ant_schema(report):
-    xml = reporters.render("junit", report)
+    xml = report.render("junit")
     xmlschema.XMLSchema(str(TESTDATA / "JUnit.xsd")).validate(xml)
     suites = ET.fromstring(xml).findall("testsuite")
     assert [s.get("name") for s in suites] == report.files
@@ -65,7 +77,7 @@ def test_junit_validates_against_the_strict_ant_schema(report):
 
 
 def test_github_annotations_escape_and_point_at_the_line(report):
-    lines = reporters.render("github", report).splitlines()
+    lines = report.render("github").splitlines()
     assert len(lines) == len(report.findings)
     stop = next(line for line in lines if "title=man_stop" in line)
     assert stop.startswith("::error file=") and ",line=4,col=" in stop
@@ -73,11 +85,11 @@ def test_github_annotations_escape_and_point_at_the_line(report):
 
 
 def test_json_lists_every_finding_with_its_page(report):
-    data = json.loads(reporters.render("json", report))
+    data = json.loads(report.render("json"))
     assert data["plans"] == 2
     assert [f["check"] for f in data["findings"]] == [f.check for f in report.findings]
     assert all(f["url"] == f"https://playbook.intranet/checks/#{f['check']}" for f in data["findings"])
 
 
 def test_text_ends_with_a_summary(report):
-    assert reporters.render("text", report).splitlines()[-1].startswith("2 plan(s) checked: ")
+    assert report.render("text").splitlines()[-1].startswith("2 plan(s) checked: ")
