@@ -22,11 +22,6 @@ def text(code: str, lang: str, **params) -> str:
     return _catalog()[code][lang].format(**params)
 
 
-def pick(texts: dict, lang: str) -> str:
-    """One language from a rule's ``{zh: ..., en: ...}`` text."""
-    return texts[lang]
-
-
 def default_lang() -> str:
     """Chinese when the locale says so, English otherwise."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):

@@ -33,3 +33,14 @@ def test_the_catalog_has_text_keys_and_no_duplicates():
     catalog = load_bytes(files("playbook").joinpath("messages.yaml").read_bytes(), "messages.yaml", problems)
     assert problems == []  # an unquoted `yes:` key or a key written twice would show here
     assert catalog == i18n._catalog()
+
+
+def test_every_message_is_used():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = "".join(p.read_text(encoding="utf-8") for d in ("playbook", "generator", "site_templates")
+                   for p in (root / d).rglob("*") if p.suffix in (".py", ".j2"))
+    for key in i18n._catalog():
+        prefixed = key.startswith(("bound_", "severity_"))  # composed: "bound_" + keyword, "severity_" + level
+        assert prefixed or f'"{key}"' in code or f"'{key}'" in code, key
