@@ -1,6 +1,8 @@
 # Two commands for a newcomer: `make run` and `make test`. Both create .venv and install what is needed.
 PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
+# jieba (Chinese search) imports pkg_resources, which setuptools now warns about at every import
+export PYTHONWARNINGS := ignore:pkg_resources is deprecated:UserWarning
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -20,8 +22,8 @@ SAMPLES_TODAY := 2026-11-20
 run: $(STAMP)
 	$(BIN)/playbook rules
 	$(BIN)/playbook check accounts/ --today $(SAMPLES_TODAY)
-	$(BIN)/mkdocs build --strict --quiet
-	@echo "Site built in site/ ; open site/index.html, or serve it: $(BIN)/mkdocs serve"
+	$(BIN)/playbook build --today $(SAMPLES_TODAY)
+	@echo "Open it with: $(BIN)/playbook serve   (then http://127.0.0.1:8000/)"
 
 ## test: the whole suite
 test: $(STAMP)

@@ -1,81 +1,90 @@
-"""Rules -> ``{path: markdown}``: one pure function, so the site can move to another generator.
+"""Rules and checked plans -> ``{path: markdown}`` for one language: one pure function, so that
+the site can move to another generator without a rewrite.
 
-Pages are rendered with the Jinja2 templates in ``site_templates/pages``. Chinese pages sit at
-the root of the site, English ones under ``en/``.
+Each language is its own MkDocs build (Chinese at the root of the site, English under ``en/``),
+so each has its own navigation and its own search index, segmented for its language.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
+
+import yaml
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from playbook import describe, i18n, rule_schemas
+from playbook import rule_schemas
 from playbook.ruleset import RuleSet
 
+from . import accounts, markdown
+from .views import View
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
-PREFIX = {"zh": "", "en": "en/"}
 
 
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters["md"] = _text
-
+    env.filters["md"] = markdown.text
+    env.filters["yaml"] = lambda value: yaml.safe_dump(json.loads(json.dumps(value)), allow_unicode=True,
+                                                       sort_keys=False).rstrip()
     return env
 
 
-def _text(text: str) -> str:
-    """Rule text is text, never markup: neutralise HTML and table pipes."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
-def build_pages(rules: RuleSet) -> dict[str, str]:
-    """Every generated page of the playbook, in both languages."""
+def build_pages(rules: RuleSet, checked: list[accounts.Checked], lang: str, today: dt.date) -> dict[str, str]:
+    """Every generated page of the site in ``lang``: the playbook, one page per check, the accounts."""
     env = _environment()
-    pages = {}
+    view = View(rules, lang)
     kinds = [k for k in rule_schemas.kinds() if any(rules.items(c, k) for c in rule_schemas.collections(k))]
-    for lang in i18n.LANGS:
-        view = _View(rules, lang)
-        sections = [view.section(kind) for kind in kinds]
-        pages[f"{PREFIX[lang]}index.md"] = env.get_template("index.md.j2").render(
-            lang=lang, sections=sections, t=view.t)
-        for section in sections:
-            pages[f"{PREFIX[lang]}{section['kind']}.md"] = env.get_template("section.md.j2").render(
-                lang=lang, section=section, t=view.t)
+    sections = [_section(view, kind) for kind in kinds]
+    pages = {"index.md": env.get_template("index.md.j2").render(sections=sections, view=view)}
+    for section in sections:
+        pages[f"{section['kind']}.md"] = env.get_template("section.md.j2").render(section=section, view=view)
+    for check in rules.items("checks"):
+        pages[f"checks/{check['id']}.md"] = env.get_template("check.md.j2").render(
+            check=check, view=view, fields=dict(view.fields("checks", check, depth=1)))
+    summaries = [accounts.summary(c, view, today) for c in checked]
+    pages["accounts/index.md"] = env.get_template("accounts.md.j2").render(accounts=summaries, view=view)
+    for c, s in zip(checked, summaries):
+        pages[f"accounts/{s['id']}.md"] = env.get_template("account.md.j2").render(
+            a=accounts.detail(c, view, today), s=s, view=view)
     return pages
 
 
-class _View:
-    """What the templates need from the rules, in one language."""
+def nav(rules: RuleSet, lang: str) -> list:
+    """The navigation: home, the playbook's sections in order, the accounts. Account and check
+    pages stay out of it (MkDocs renders the whole nav into every page)."""
+    view = View(rules, lang)
+    kinds = [k for k in rule_schemas.kinds() if any(rules.items(c, k) for c in rule_schemas.collections(k))]
+    return [{view.t("site_home"): "index.md"},
+            *({rule_schemas.title(rule_schemas.kinds()[k], lang, k): f"{k}.md"} for k in kinds),
+            {view.t("site_accounts"): "accounts/index.md"}]
 
-    def __init__(self, rules: RuleSet, lang: str):
-        self.rules, self.lang = rules, lang
 
-    def t(self, code: str, **params) -> str:
-        return i18n.text(code, self.lang, **params)
+def _section(view: View, kind: str) -> dict:
+    collections = []
+    for name, schema in rule_schemas.collections(kind).items():
+        items = view.rules.items(name, kind)
+        if items:
+            collections.append({
+                "id": name, "title": rule_schemas.title(schema, view.lang, name),
+                "checks": view.checks_enforcing(name),
+                # an item with a page of its own (a check) is listed with a link to it
+                "entries": [_item(view, name, item) for item in items if not _own_page(view, item)],
+                "pages": [(item["name"][view.lang], view.link(item["id"])) for item in items if _own_page(view, item)]})
+    return {"kind": kind, "title": rule_schemas.title(rule_schemas.kinds()[kind], view.lang, kind),
+            "collections": collections}
 
-    def section(self, kind: str) -> dict:
-        schema = rule_schemas.kinds()[kind]
-        collections = []
-        for name, coll_schema in rule_schemas.collections(kind).items():
-            items = self.rules.items(name, kind)
-            if items:
-                collections.append({"id": name, "title": rule_schemas.title(coll_schema, self.lang, name),
-                                    "entries": [self.item(name, i) for i in items]})
-        return {"kind": kind, "title": rule_schemas.title(schema, self.lang, kind), "collections": collections}
 
-    def item(self, collection: str, item: dict) -> dict:
-        source = self.rules.find(item.get("source", ""))
-        return {
-            "id": item["id"], "name": item["name"][self.lang],
-            "other_name": item["name"]["en" if self.lang == "zh" else "zh"],
-            "description": item["description"][self.lang],
-            "source": source[1]["name"][self.lang] if source else "",
-            "fields": [(label, [(e.text, self.link(e.ref), e.code) for e in entries])
-                       for label, entries in describe.fields(self.rules, collection, item, self.lang)],
-        }
+def _own_page(view: View, item: dict) -> bool:
+    return (view.link(item["id"]) or "").startswith("checks/")
 
-    def link(self, ref: str | None) -> str | None:
-        """The page and anchor of the item ``ref`` names, relative to a section page."""
-        return f"{self.rules.item_kind[ref]}.md#{ref}" if ref else None
+
+def _item(view: View, collection: str, item: dict) -> dict:
+    return {
+        "id": item["id"], "name": item["name"][view.lang], "other_name": item["name"][view.other],
+        "description": item["description"][view.lang], "source": view.name(item.get("source")),
+        "fields": view.fields(collection, item), "checks": view.checks_enforcing(item["id"]),
+    }

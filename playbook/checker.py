@@ -129,23 +129,27 @@ class Checker:
 
     def check_file(self, path: str) -> list[Finding]:
         """Every finding of one plan file, suppressions applied."""
+        return self.check_path(path)[1]
+
+    def check_path(self, path: str) -> tuple[object, list[Finding]]:
+        """The plan as read (None when it cannot be read) and its findings."""
         try:
             with open(path, "rb") as f:
                 raw = f.read()
         except OSError as e:
-            return self._keep([self._format_finding(Problem(Location(path, 1, 1), "file_unreadable",
-                                                            detail=e.strerror or str(e)))])
+            return None, self._keep([self._format_finding(Problem(Location(path, 1, 1), "file_unreadable",
+                                                                  detail=e.strerror or str(e)))])
         problems: list[Problem] = []
         try:
             plan = load_bytes(raw, path, problems)
         except YamlError as e:
-            return self._keep([self._format_finding(e.problem)])
+            return None, self._keep([self._format_finding(e.problem)])
         found = [self._format_finding(p) for p in problems]
         if not isinstance(plan, Mapping):
             found.append(self._format_finding(Problem(Location(path, 1, 1), "plan_not_mapping")))
         else:
             found += self.check_data(plan, path)
-        return sorted(self._suppress(self._keep(found), raw, path), key=Finding.sort_key)
+        return plan, sorted(self._suppress(self._keep(found), raw, path), key=Finding.sort_key)
 
     def check_data(self, plan: dict, path: str) -> list[Finding]:
         """The plan's format problems, or, when it has none, the findings of every check."""

@@ -1,4 +1,4 @@
-"""The ``playbook`` command: rules, explain, check, schema, new."""
+"""The ``playbook`` command: rules, explain, check, schema, new, build, serve."""
 
 from __future__ import annotations
 
@@ -54,6 +54,11 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--update-baseline", action="store_true", help=t("cli_update_baseline"))
     p.add_argument("--jobs", type=int, metavar="N", help=t("cli_jobs"))
     sub.add_parser("schema", parents=[common], help=t("cli_schema_help"), description=t("cli_schema_help"))
+    for name, about in (("build", "cli_build_help"), ("serve", "cli_serve_help")):
+        p = sub.add_parser(name, parents=[common], help=t(about), description=t(about))
+        p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=t("cli_today"))
+        if name == "build":
+            p.add_argument("--site-dir", metavar="DIR", help=t("cli_site_dir"))
     p = sub.add_parser("new", parents=[common], help=t("cli_new_help"), description=t("cli_new_help"))
     p.add_argument("id", help=t("cli_new_id"))
     p.add_argument("--dir", type=Path, default=Path("accounts"), help=t("cli_new_dir"))
@@ -107,6 +112,8 @@ def run(args, lang: str) -> int:
         return EXIT_OK
     if args.command == "new":
         return new(rules, args, lang)
+    if args.command in ("build", "serve"):
+        return site(args, lang)
     from .explain import explain  # the describing modules load the schemas: only when asked
     from .suggest import suggest
 
@@ -156,6 +163,34 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
         print(i18n.text("cli_baselined", lang, count=gate.baselined))
     fail_on = at_or_above(args.fail_on or config.fail_on or "error")
     return EXIT_FINDINGS if any(outputs[0].counts[s] for s in fail_on) else EXIT_OK
+
+
+def site(args, lang: str) -> int:
+    """Build or serve the site with MkDocs (mkdocs.yml in the working directory); the generator's
+    hook reads the rules and plans, and builds English beside Chinese."""
+    import warnings
+
+    warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)  # from jieba
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if args.today:
+        os.environ["PLAYBOOK_TODAY"] = args.today.isoformat()
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        if args.command == "serve":
+            from mkdocs.commands.serve import serve
+            serve("mkdocs.yml", livereload=True)
+            return EXIT_OK
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config as load_mkdocs_config
+        options = {"site_dir": args.site_dir} if args.site_dir else {}
+        build(load_mkdocs_config("mkdocs.yml", **options))
+    except MkDocsException as e:
+        return _usage(lang, "cli_site_failed", detail=str(e))
+    except OSError as e:
+        return _usage(lang, "cli_site_failed", detail=e.strerror or str(e))
+    print(i18n.text("cli_site_built", lang, path=args.site_dir or "site"))
+    return EXIT_OK
 
 
 def _usage(lang: str, code: str, problems=(), **params) -> int:

@@ -32,8 +32,8 @@ class Context:
     today: str  # ISO date of the run: reports are reproducible
 
     def url(self, check: str) -> str:
-        """The page that explains a check (its entry in the checks section of the site)."""
-        return f"{self.site_url.rstrip('/')}/checks/#{check}"
+        """The site's page that explains a check."""
+        return f"{self.site_url.rstrip('/')}/checks/{check}/"
 
 
 class Writer:
@@ -179,7 +179,7 @@ class Sarif(Writer):
                 "tool": {"driver": {
                     "name": "playbook",
                     "version": __version__,
-                    "informationUri": self.ctx.url("").removesuffix("checks/#"),
+                    "informationUri": self.ctx.site_url,
                     "rules": [{
                         "id": c["id"],
                         "name": c["id"],

@@ -41,17 +41,17 @@ def test_findings_name_file_line_column_severity_check_and_page(plans):
     lines = result.stdout.splitlines()
     assert "accounts/acme.yaml:9:12: error [stage_evidence] stage target lacks the evidence of: " \
            "lead_record, project_approval, needs_confirmation, feasibility_report, solution_acceptance, " \
-           "quotation  site/checks/#stage_evidence" in lines
+           "quotation  site/checks/stage_evidence/" in lines
     assert "accounts/acme.yaml:11:61: error [quote_below_floor] the quoted price 75 is below the floor " \
-           "price 80  site/checks/#quote_below_floor" in lines
+           "price 80  site/checks/quote_below_floor/" in lines
     assert "accounts/acme.yaml:2:3: warning [key_account_never_visited] the key account has no sales visit " \
-           "on record  site/checks/#key_account_never_visited" in lines
+           "on record  site/checks/key_account_never_visited/" in lines
     assert lines[-1] == "1 plan(s) checked: 4 error(s), 1 warning(s), 0 info"
 
 
 def test_the_same_findings_in_chinese(plans):
     result = run("check", "accounts/acme.yaml", "--today", "2026-06-30", "--lang", "zh", cwd=plans)
-    assert "accounts/acme.yaml:11:61: 错误 [quote_below_floor] 报价 75 低于底价 80  site/checks/#quote_below_floor" \
+    assert "accounts/acme.yaml:11:61: 错误 [quote_below_floor] 报价 75 低于底价 80  site/checks/quote_below_floor/" \
         in result.stdout.splitlines()
 
 
@@ -65,7 +65,7 @@ def test_json_format(plans):
     assert {f["check"] for f in report["findings"]} == {
         "stage_evidence", "quote_below_floor", "discount_needs_trade", "buying_centre_roles",
         "key_account_never_visited"}
-    assert first["url"].startswith("https://playbook.intranet/checks/#")
+    assert first["url"].startswith("https://playbook.intranet/checks/")
 
 
 def test_exit_0_when_nothing_reaches_fail_on(plans):
@@ -83,9 +83,9 @@ def test_format_problems_and_did_you_mean(plans):
     assert result.returncode == 1
     assert result.stdout.splitlines()[:3] == [
         "accounts/acme.yaml:4:9: error [plan_format] 'key_acount' is not one of: key_account, ordinary_account, "
-        "small_account (did you mean 'key_account'?)  site/checks/#plan_format",
-        "accounts/acme.yaml:6:3: error [plan_format] unknown key 'ownr' (did you mean 'owner'?)  site/checks/#plan_format",
-        "accounts/acme.yaml:7:3: error [plan_format] duplicate key 'owner' (first at 5:3)  site/checks/#plan_format",
+        "small_account (did you mean 'key_account'?)  site/checks/plan_format/",
+        "accounts/acme.yaml:6:3: error [plan_format] unknown key 'ownr' (did you mean 'owner'?)  site/checks/plan_format/",
+        "accounts/acme.yaml:7:3: error [plan_format] duplicate key 'owner' (first at 5:3)  site/checks/plan_format/",
     ]
 
 

@@ -88,7 +88,7 @@ def test_json_lists_every_finding_with_its_page(report):
     data = json.loads(report.render("json"))
     assert data["plans"] == 2
     assert [f["check"] for f in data["findings"]] == [f.check for f in report.findings]
-    assert all(f["url"] == f"https://playbook.intranet/checks/#{f['check']}" for f in data["findings"])
+    assert all(f["url"] == f"https://playbook.intranet/checks/{f['check']}/" for f in data["findings"])
 
 
 def test_text_ends_with_a_summary(report):

@@ -1,50 +1,118 @@
-"""The playbook pages come from the rules, in both languages, and the site builds offline."""
+"""The site: generated from the rules and the plans, in both languages, searchable, offline, and
+without personal data."""
 
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from generator.accounts import Checked
 from generator.pages import build_pages
 from playbook import rule_schemas
+from playbook.checker import Checker
 from playbook.ruleset import load_rules
+from playbook.yamlload import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = load_rules()
-PAGES = build_pages(RULES)
+TODAY = dt.date(2026, 11, 20)
+CHECKER = Checker(RULES, TODAY)
+SAMPLES = sorted(str(p) for p in (ROOT / "accounts").glob("*.yaml"))
+CHECKED = [Checked(p, *CHECKER.check_path(p)) for p in SAMPLES]
+PAGES = {lang: build_pages(RULES, CHECKED, lang, TODAY) for lang in ("zh", "en")}
 
 
-def test_one_page_per_kind_in_each_language():
-    for kind in rule_schemas.kinds():
-        assert f"{kind}.md" in PAGES and f"en/{kind}.md" in PAGES
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A plain `mkdocs build`, as a user runs it."""
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
+                            cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "PLAYBOOK_TODAY": TODAY.isoformat()})
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_one_page_per_kind_check_and_account_in_each_language():
+    for pages in PAGES.values():
+        assert {f"{kind}.md" for kind in rule_schemas.kinds()} <= set(pages)
+        assert {f"checks/{c['id']}.md" for c in RULES.items("checks")} <= set(pages)
+        assert {f"accounts/{Path(p).stem}.md" for p in SAMPLES} <= set(pages)
 
 
 def test_every_item_has_an_anchor_on_its_kind_page():
     for item_id, kind in RULES.item_kind.items():
-        for prefix in ("", "en/"):
-            assert f"{{ #{item_id} }}" in PAGES[f"{prefix}{kind}.md"], (prefix, item_id)
+        if RULES.index[item_id] == "checks":
+            continue  # a check has a page of its own
+        for pages in PAGES.values():
+            assert f"{{ #{item_id} }}" in pages[f"{kind}.md"], item_id
 
 
 def test_references_link_to_the_item_they_name():
-    page = PAGES["en/qualification.md"]
+    page = PAGES["en"]["qualification.md"]
     man_need_only = page[page.index("{ #man_need_only }"):]
     assert "[Feasible opportunity](opportunities.md#feasible)" in man_need_only.split("###")[0]
 
 
-def test_rule_text_cannot_inject_markup(company):
+def test_a_section_lists_its_checks_and_a_check_links_back():
+    stages = PAGES["en"]["opportunities.md"]
+    assert "[A stage needs the evidence of its verification marks](checks/stage_evidence.md)" in stages
+    check = PAGES["en"]["checks/stage_evidence.md"]
+    assert "](../opportunities.md#verification_marks)" in check
+    assert "# playbook: ignore[stage_evidence]" in check
+
+
+def test_rule_and_plan_text_cannot_inject_markup(company):
     rules = company({"x.yaml": "kind: opportunities\nopportunity_stages:\n"
-                               "  - id: target\n    name: {en: \"<script>alert(1)</script>\"}\n"})
-    page = build_pages(rules)["en/opportunities.md"]
-    assert "<script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+                               "  - id: target\n    name: {en: \"<script>alert(1)</script> [x](javascript:y)\"}\n"})
+    page = build_pages(rules, [], "en", TODAY)["opportunities.md"]
+    assert "<script>" not in page and "](javascript" not in page
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\[x\\]\\(javascript:y\\)" in page
 
 
-def test_mkdocs_builds_the_site_without_external_resources(tmp_path):
-    site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                             "--site-dir", str(site)], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert (site / "index.html").is_file() and (site / "en" / "opportunities" / "index.html").is_file()
+def test_account_pages_show_findings_linked_to_their_checks(tmp_path):
+    broken = str(ROOT / "examples" / "broken" / "broken_pricing.yaml")
+    page = build_pages(RULES, [Checked(broken, *CHECKER.check_path(broken))], "en", TODAY)["accounts/broken_pricing.md"]
+    assert "[No quote below the floor price](../checks/quote_below_floor.md)" in page
+
+
+def test_mkdocs_builds_both_languages_offline(site):
+    assert (site / "index.html").is_file() and (site / "en" / "index.html").is_file()
+    assert '<html lang="zh"' in (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in (site / "en" / "index.html").read_text(encoding="utf-8")
+    for c in RULES.items("checks"):  # the checker's links land on a page
+        assert (site / "checks" / c["id"] / "index.html").is_file()
     for html in site.rglob("*.html"):
         assert not re.search(r'(src|href)="(https?:)?//', html.read_text(encoding="utf-8")), html
-    assert not (ROOT / "site_templates" / "docs" / "opportunities.md").exists()  # nothing written into the source
+    assert not any((ROOT / "site_templates" / "docs").rglob("*.md"))  # nothing written into the source
+
+
+def test_account_pages_stay_out_of_the_navigation(site):
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "accounts/haidian_education_bureau/" not in home
+    assert "accounts/" in home  # the index is there
+
+
+def test_personal_notes_are_never_published(site):
+    notes = [p["note"] for path in SAMPLES for c in load_file(path, []).get("contacts") or []
+             for p in c.get("personal") or []]
+    assert notes  # the samples do carry personal notes
+    everything = "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in site.rglob("*") if f.is_file())
+    for note in notes:
+        assert note not in everything, note
+
+
+def test_chinese_search_finds_names_and_their_parts(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entry = next(d for d in index["docs"] if d["location"] == "prospecting/#door_to_door")
+    words = set(re.split("[\\s\u200b]+", re.sub("<[^>]+>", " ", entry["title"] + " " + entry["text"])))
+    assert {"逐户访问法", "逐户", "访问"} <= words
+    english = json.loads((site / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any("referral" in d["text"].lower() and d["location"].startswith("prospecting/") for d in english["docs"])

@@ -1,0 +1,42 @@
+"""What the templates need, in one language: names, links, labels."""
+
+from __future__ import annotations
+
+from playbook import describe, i18n, rule_schemas
+from playbook.ruleset import RuleSet
+
+
+class View:
+    def __init__(self, rules: RuleSet, lang: str):
+        self.rules, self.lang = rules, lang
+        self.other = "en" if lang == "zh" else "zh"
+
+    def t(self, code: str, **params) -> str:
+        return i18n.text(code, self.lang, **params)
+
+    def name(self, item_id: str | None) -> str:
+        """The name of the item ``item_id`` in this language (the id itself if unknown)."""
+        found = self.rules.find(item_id) if item_id else None
+        return found[1]["name"][self.lang] if found else (item_id or "")
+
+    def link(self, target: str | None, depth: int = 0) -> str | None:
+        """The page and anchor of an item or a collection, from a page ``depth`` folders down."""
+        if not target:
+            return None
+        up = "../" * depth
+        if target in self.rules.item_kind:
+            kind = self.rules.item_kind[target]
+            return f"{up}checks/{target}.md" if self.rules.index[target] == "checks" else f"{up}{kind}.md#{target}"
+        for kind in rule_schemas.kinds():
+            if target in rule_schemas.collections(kind):
+                return f"{up}{kind}.md#{target}"
+        return None
+
+    def fields(self, collection: str, item: dict, depth: int = 0) -> list:
+        """(label, [(text, link, is_code)]) for the fields of an item beyond its header."""
+        return [(label, [(e.text, self.link(e.ref, depth), e.code) for e in entries])
+                for label, entries in describe.fields(self.rules, collection, item, self.lang)]
+
+    def checks_enforcing(self, target: str) -> list[dict]:
+        """The checks whose ``section`` is this item or collection: the reverse of a check's link."""
+        return [c for c in self.rules.items("checks") if c["section"] == target]
