@@ -7,7 +7,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench rules site clean
+.PHONY: run test bench clean
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used);
+# a CJK font makes screenshots of Chinese pages readable.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +30,12 @@ run: $(STAMP)
 	$(BIN)/playbook build --today $(SAMPLES_TODAY)
 	@echo "Open it with: $(BIN)/playbook serve   (then http://127.0.0.1:8000/)"
 
-## test: the whole suite
-test: $(STAMP)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei
+
+## test: the whole suite, browser tests included
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q
 
 ## bench: the benchmarks, figures printed side by side

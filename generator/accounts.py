@@ -7,10 +7,12 @@ template sees the plan.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from playbook import facts as facts_module
 from playbook.checker import Finding
+from playbook.starter import PLAN_ID
 
 from .views import View
 
@@ -31,6 +33,16 @@ def _public_contacts(plan: dict) -> list[dict]:
     return [{k: v for k, v in c.items() if k not in PRIVATE} for c in plan.get("contacts") or []]
 
 
+def page_id(c: Checked) -> str:
+    """The account's page name: its id when it is a valid one (never a path), else its file's name."""
+    account = c.plan.get("account") if isinstance(c.plan, dict) else None
+    plan_id = account.get("id") if isinstance(account, dict) else None
+    if isinstance(plan_id, str) and PLAN_ID.match(plan_id):
+        return plan_id
+    stem = c.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    return re.sub(r"[^a-z0-9_.-]", "_", stem).lstrip(".") or "plan"
+
+
 def summary(c: Checked, view: View, today: dt.date) -> dict:
     """One row of the accounts index."""
     plan = c.plan if isinstance(c.plan, dict) else {}
@@ -40,11 +52,12 @@ def summary(c: Checked, view: View, today: dt.date) -> dict:
     furthest = max((stages.index(o["stage"]) for o in opportunities if o.get("stage") in stages), default=None)
     grades = sorted({o["grade"] for o in opportunities if o.get("grade")})
     return {
-        "id": str(account.get("id") or c.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]),
+        "id": page_id(c),
         "name": account.get("name") or c.path,
         "tier": view.name(account.get("tier")),
         "owner": account.get("owner", ""),
         "stage": view.name(stages[furthest]) if furthest is not None else "",
+        "stage_step": -1 if furthest is None else furthest,
         "pipeline": sum(o.get("amount") or 0 for o in opportunities if o.get("stage") != stages[-1]),
         "grades": ", ".join(view.name(g) for g in grades),
         "errors": sum(1 for f in c.findings if f.severity == "error"),

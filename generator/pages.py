@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from playbook import rule_schemas
 from playbook.ruleset import RuleSet
 
-from . import accounts, markdown
+from . import accounts, dashboards, markdown, training
 from .views import View
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
@@ -50,6 +50,8 @@ def build_pages(rules: RuleSet, checked: list[accounts.Checked], lang: str, toda
     for c, s in zip(checked, summaries):
         pages[f"accounts/{s['id']}.md"] = env.get_template("account.md.j2").render(
             a=accounts.detail(c, view, today), s=s, view=view)
+    pages.update(dashboards.pages(rules, checked, view, env, today))
+    pages.update(training.pages(rules, view, env))
     return pages
 
 

@@ -1,0 +1,200 @@
+"""Training material for new salespeople, made from the rules: a learning path in the order of the
+sales process, self-check questions answered from the rules, and a printable summary per topic.
+
+Questions are built from structured fields and thresholds, never written by hand, so a company
+that changes a threshold, a stage or a step gets questions and answers to match.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import NamedTuple
+
+from playbook import describe, facts, plan_schema, rule_schemas
+
+from .views import View
+
+NOT_TAUGHT = {"sources", "checks"}  # a kind holding these is reference or tooling, not the method
+MATRIX_FACTORS = (0.5, 2)  # receivable cases: each amount at half, then twice its threshold
+_FIRST_SENTENCE = re.compile(r"^(.+?(?:[。！？]|[.!?](?=\s)))")
+
+
+class Ask(NamedTuple):
+    """A question asked about every item of a collection."""
+
+    message: str  # the question's message (placeholders: cue, collection, asked)
+    cue: str  # the item's field the question shows
+    answer: tuple[str, ...]  # the fields that answer it
+    following: bool = False  # answered by the next item of an ordered collection
+
+
+ASKS = {
+    "account_tiers": Ask("training_q_about", "name", ("revenue_role", "management")),
+    "purchase_factors": Ask("training_q_about", "name", ("scoring_question", "close_the_gap")),
+    "development_path": Ask("training_q_next", "name", ("goal", "actions"), following=True),
+    "channels": Ask("training_q_channel", "name", ("advantages", "drawbacks", "when_to_use")),
+    "prospect_kinds": Ask("training_q_about", "name", ("how_to_work",)),
+    "qualification_signals": Ask("training_q_about", "name", ("judges", "look_for")),
+    "man_dimensions": Ask("training_q_about", "name", ("question", "present_when", "how_to_check")),
+    "man_combinations": Ask("training_q_man", "code", ("verdict", "action", "next_step", "max_stage")),
+    "buyer_roles": Ask("training_q_about", "name", ("focus", "power", "approach")),
+    "social_styles": Ask("training_q_style", "name", ("approach", "adaptations")),
+    "temperaments": Ask("training_q_temperament", "signs", ("handling",)),
+    "relationship_stages": Ask("training_q_about", "name", ("signs", "move_up")),
+    "need_kinds": Ask("training_q_about", "name", ("signal", "seller_action")),
+    "dissatisfaction_stages": Ask("training_q_thinks", "customer_says", ("need_kind", "seller_action")),
+    "hidden_costs": Ask("training_q_about", "name", ("probe_question", "how_to_quantify")),
+    "opportunity_stages": Ask("training_q_stage", "name", ("verification_marks", "preset_win_rate")),
+    "verification_marks": Ask("training_q_about", "name", ("evidence",)),
+    "grade_bands": Ask("training_q_about", "name", ("min_score", "resources")),
+    "quoting_principles": Ask("training_q_quoting", "buyer_profile", ("approach", "price_position", "method")),
+    "price_pressure_causes": Ask("training_q_about", "name", ("response",)),
+    "goal_tiers": Ask("training_q_about", "name", ("setting_standard", "in_negotiation")),
+    "loyalty_kinds": Ask("training_q_about", "name", ("pattern", "approach")),
+    "lifecycle_stages": Ask("training_q_about", "name", ("status", "actions")),
+    "retention_levers": Ask("training_q_about", "name", ("actions",)),
+    "churn_causes": Ask("training_q_about", "name", ("avoidable", "prevention")),
+    "winback_policies": Ask("training_q_about", "name", ("tiers", "effort", "action")),
+    "complaint_kinds": Ask("training_q_about", "name", ("handling_hint",)),
+    "complaint_steps": Ask("training_q_next", "name", ("keyword", "actions"), following=True),
+    "competitor_kinds": Ask("training_q_about", "name", ("response",)),
+    "competitive_responses": Ask("training_q_next", "name", ("how",), following=True),
+    "competitive_strategies": Ask("training_q_about", "name", ("when_to_use", "how")),
+    "receivable_causes": Ask("training_q_about", "name", ("prevention", "response")),
+    "credit_checks": Ask("training_q_about", "name", ("when", "looks_for")),
+    "thresholds": Ask("training_q_threshold", "name", ("value", "unit", "description")),
+}
+MATRIX = "collection_matrix"  # asked with cases built from the thresholds that band it
+
+
+def taught_kinds(view: View) -> list[str]:
+    """The kinds of the method that hold items, in the order of the sales process."""
+    return [k for k, schema in rule_schemas.kinds().items()
+            if not NOT_TAUGHT & set(rule_schemas.collections(k)) and _collections(view, k)]
+
+
+def pages(rules, view: View, env) -> dict[str, str]:
+    """``training/index.md`` (the learning path), then per kind its questions and its summary."""
+    topics = [_topic(view, kind) for kind in taught_kinds(view)]
+    found = {"training/index.md": env.get_template("training.md.j2").render(topics=topics, view=view)}
+    for topic in topics:
+        found[f"training/{topic['kind']}.md"] = env.get_template("training_questions.md.j2").render(
+            topic=topic, view=view)
+        found[f"training/summary-{topic['kind']}.md"] = env.get_template("training_summary.md.j2").render(
+            topic=topic, view=view)
+    return found
+
+
+def nav(view: View) -> dict:
+    """The training section of the navigation: the path, then the questions and summaries by topic."""
+    titles = {k: _kind_title(view, k) for k in taught_kinds(view)}
+    return {view.t("training_title"): [
+        {view.t("training_path"): "training/index.md"},
+        {view.t("training_self_check"): [{title: f"training/{k}.md"} for k, title in titles.items()]},
+        {view.t("training_summary"): [{title: f"training/summary-{k}.md"} for k, title in titles.items()]}]}
+
+
+def _kind_title(view: View, kind: str) -> str:
+    return rule_schemas.title(rule_schemas.kinds()[kind], view.lang, kind)
+
+
+def _collections(view: View, kind: str) -> list[tuple[str, str, list]]:
+    """(name, title, items) of the collections of a kind that hold items."""
+    return [(name, rule_schemas.title(schema, view.lang, name), items)
+            for name, schema in rule_schemas.collections(kind).items() if (items := view.rules.items(name, kind))]
+
+
+def _topic(view: View, kind: str) -> dict:
+    groups = []
+    for name, title, items in _collections(view, kind):
+        questions = _matrix_cases(view, items) if name == MATRIX else _asked(view, name, title, items)
+        groups.append({"title": title, "questions": questions, "essentials": [_essential(view, name, i) for i in items]})
+    return {"kind": kind, "title": _kind_title(view, kind), "learn": [g["title"] for g in groups],
+            "groups": [g for g in groups if g["questions"]], "summary": groups,
+            "count": sum(len(g["questions"]) for g in groups)}
+
+
+def _entries(view: View, collection: str, item: dict, field: str) -> list[tuple[str, str | None]]:
+    schema = rule_schemas.item_fields(collection).get(field, {})
+    return [(e.text, view.link(e.ref, 1)) for e in describe.entries(view.rules, schema, item[field], view.lang)]
+
+
+def _answer(view: View, collection: str, item: dict, fields: tuple[str, ...]) -> dict:
+    """The item named and linked, then the fields that answer the question, labelled."""
+    schemas = rule_schemas.item_fields(collection)
+    return {"name": item["name"][view.lang], "link": view.link(item["id"], 1),
+            "fields": [(rule_schemas.title(schemas.get(f, {}), view.lang, f), _entries(view, collection, item, f))
+                       for f in fields if f in item]}
+
+
+def _asked(view: View, name: str, title: str, items: list) -> list[dict]:
+    ask = ASKS.get(name)
+    if ask is None:
+        return []
+    schemas = rule_schemas.item_fields(name)
+    asked = view.t("training_separator").join(rule_schemas.title(schemas.get(f, {}), view.lang, f) for f in ask.answer)
+    pairs = zip(items, items[1:]) if ask.following else zip(items, items)
+    return [{"question": view.t(ask.message, collection=title, asked=asked,
+                                cue=" ".join(text for text, _ in _entries(view, name, item, ask.cue))),
+             "answer": _answer(view, name, answering, ask.answer)}
+            for item, answering in pairs if ask.cue in item]
+
+
+def _matrix_cases(view: View, quadrants: list) -> list[dict]:
+    """Receivables placed around the thresholds that band the matrix (half, twice, exactly at each):
+    which quadrant, and which action? Answered by the checker's own calculators."""
+    lookup = next((f for f in view.rules.items("facts")
+                   if f["calculator"] == "lookup" and f["args"].get("collection") == MATRIX), None)
+    by_id = {f["id"]: f for f in view.rules.items("facts")}
+    bands = [by_id.get(operand.removeprefix("$facts.")) for operand in (lookup or {}).get("args", {}).get("match", {}).values()]
+    if not lookup or not all(b and b["calculator"] == "band" for b in bands):
+        return []
+    limits = [view.rules.find(b["args"]["threshold"])[1] for b in bands]
+    cases = [*itertools.product(MATRIX_FACTORS, repeat=len(bands)), (1,) * len(bands)]
+    found = []
+    for factors in cases:
+        ctx = facts.Context(view.rules, {}, {}, None)
+        cue = []
+        for band, limit, factor in zip(bands, limits, factors):
+            value = limit["value"] * factor
+            head, _, path = band["args"]["value"].partition(".")
+            (ctx.facts if head == "$facts" else ctx.element)[path] = value
+            cue.append(f"{_operand_title(view, band, head, path)} {_amount(view, value, limit['unit'])}")
+        quadrant = facts.compute(ctx, [*bands, lookup])[lookup["id"]]
+        if quadrant is None:
+            continue
+        answer = _answer(view, MATRIX, quadrant, ("overdue", "amount", "action"))
+        answer["fields"].append((rule_schemas.title(rule_schemas.all_collections()["thresholds"], view.lang, ""),
+                                 [(f"{t['name'][view.lang]}: {_amount(view, t['value'], t['unit'])}", view.link(t["id"], 1))
+                                  for t in limits]))
+        found.append({"question": view.t("training_q_receivable", cue=view.t("training_separator").join(cue),
+                                         collection="", asked=""), "answer": answer})
+    return found
+
+
+def _operand_title(view: View, band: dict, head: str, path: str) -> str:
+    """What a band measures: an earlier fact by its name, or a plan field by its schema title."""
+    if head == "$facts":
+        return view.name(path)
+    node = plan_schema.template()
+    for step in band["scope"].split("."):
+        node = node["properties"][step.removesuffix("[*]")]
+        node = node["items"] if step.endswith("[*]") else node
+    return rule_schemas.title(node["properties"].get(path, {}), view.lang, path)
+
+
+def _amount(view: View, value, unit: str) -> str:
+    schema = rule_schemas.item_fields("thresholds")["unit"]
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    return f"{number} {schema['x-enum-titles'][unit][view.lang]}"
+
+
+def _essential(view: View, collection: str, item: dict) -> dict:
+    """An item in a line: its name and the first sentence of its description (a threshold: its value)."""
+    if "value" in item and "unit" in item:
+        line = _amount(view, item["value"], item["unit"])
+    else:
+        text = " ".join(item["description"][view.lang].split())
+        line = m.group(1) if (m := _FIRST_SENTENCE.match(text)) else text
+    return {"name": item["name"][view.lang], "link": view.link(item["id"], 1), "line": line}
