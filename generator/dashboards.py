@@ -1,5 +1,134 @@
-"""Dashboards across all plans (being written)."""
+"""Dashboards across every plan checked: the pipeline funnel, the grades, unpaid receivables by
+collection quadrant, buying-centre coverage and the findings by check.
+
+Figures come from where the playbook defines them (stage rates from ``playbook.portfolio``, each
+receivable's quadrant from the declared facts through ``accounts.detail``), never recomputed here.
+As in the portfolio of ``playbook check``, only well-formed plans are counted; a malformed plan
+still shows among the findings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from playbook import describe, portfolio, rule_schemas
+from playbook.fastschema import FastSchema
+from playbook.plan_schema import plan_schema
+
+from . import accounts, svg
+
+PAGE = "dashboards.md"
+MATRIX = "collection_matrix"  # its schema's x-unique names its two axes: rows, then columns
+NONE = "–"  # a rate over nothing
+
+
+def money(value) -> str:
+    return f"{value:,.0f}"
+
+
+def rate(value) -> str:
+    return NONE if value is None else f"{value:.0%}"
+
+
+def _total(items) -> float:
+    return sum(i.get("amount") or 0 for i in items)
 
 
 def pages(rules, checked, view, env, today) -> dict[str, str]:
-    return {}
+    """The dashboard page in the view's language."""
+    valid = FastSchema(plan_schema(rules))
+    plans = [c for c in checked if isinstance(c.plan, dict) and valid.is_valid(c.plan)]
+    details = [accounts.detail(c, view, today) for c in plans]
+    return {PAGE: env.get_template("dashboard.md.j2").render(
+        view=view, today=today, plans=len(checked), left_out=len(checked) - len(plans),
+        funnel=_funnel(rules, view, plans, details), grades=_grades(rules, view, details),
+        receivables=_receivables(rules, view, details),
+        coverage=_coverage(rules, view, [accounts.summary(c, view, today) for c in plans], details),
+        findings=_findings(rules, view, checked))}
+
+
+def _funnel(rules, view, plans, details) -> dict:
+    counts = sum((portfolio.stage_counts(c.plan) for c in plans), Counter())
+    table = portfolio.figures(rules, counts)
+    amounts = {f.stage: _total(o for d in details for o in d["opportunities"] if o["stage"] == f.stage)
+               for f in table}
+    rows = [{"stage": view.name(f.stage), "at": counts[f.stage], "amount": money(amounts[f.stage]),
+             "reached": f.reached, "win_rate": rate(f.win_rate), "preset": rate(f.preset),
+             "pass_rate": rate(f.pass_rate) if f is not table[-1] else NONE}  # the last stage leads nowhere
+            for f in table]
+    names = [view.name(f.stage) for f in table]
+    return {"rows": rows, "charts": [
+        svg.bars(view.t("dash_funnel_chart"), [svg.Bar(n, f.reached, str(f.reached)) for n, f in zip(names, table)],
+                 centred=True),
+        svg.bars(view.t("dash_amount_chart"),
+                 [svg.Bar(n, amounts[f.stage], money(amounts[f.stage])) for n, f in zip(names, table)]),
+        svg.bars(view.t("dash_win_chart"),
+                 [svg.Bar(n, f.win_rate or 0, rate(f.win_rate), f.preset) for n, f in zip(names, table)],
+                 scale=1, mark_label=view.t("dash_preset"))]}
+
+
+def _grades(rules, view, details) -> dict:
+    opportunities = [o for d in details for o in d["opportunities"]]
+    bands = [b["id"] for b in rules.items("grade_bands")]
+    groups = [(view.name(b), [o for o in opportunities if o.get("grade") == b]) for b in bands]
+    ungraded = [o for o in opportunities if o.get("grade") not in bands]
+    if ungraded:
+        groups.append((view.t("dash_ungraded"), ungraded))
+    rows = [{"grade": name, "count": len(group), "amount": money(_total(group))} for name, group in groups]
+    return {"rows": rows, "chart": svg.bars(view.t("dash_grades_chart"),
+                                            [svg.Bar(r["grade"], r["count"], str(r["count"])) for r in rows])}
+
+
+def _receivables(rules, view, details) -> dict:
+    unpaid = [r for d in details for r in d["receivables"] if r.get("paid") is not True]
+    quadrants = rules.items(MATRIX)
+    by = {q["id"]: [r for r in unpaid if r["quadrant"] == q["id"]] for q in quadrants}
+    rows = [{"quadrant": view.name(q["id"]), "count": len(by[q["id"]]), "amount": money(_total(by[q["id"]])),
+             "action": view.name(q.get("action"))} for q in quadrants]
+    top = max((_total(group) for group in by.values()), default=0) or 1
+    fields = rule_schemas.item_fields(MATRIX)
+    down, across = rule_schemas.all_collections()[MATRIX]["x-unique"]
+
+    def cell(row_value, column_value) -> svg.Cell:
+        found = [q for q in quadrants if q.get(down) == row_value and q.get(across) == column_value]
+        if not found:  # a quadrant switched off by a company's rules
+            return svg.Cell([], 0)
+        group = by[found[0]["id"]]
+        return svg.Cell([view.name(found[0]["id"]), view.t("dash_count_amount", count=len(group),
+                                                           amount=money(_total(group)))], _total(group) / top)
+
+    def labels(field) -> list[str]:
+        return [describe.entries(rules, fields[field], v, view.lang)[0].text for v in fields[field]["enum"]]
+
+    chart = svg.grid(view.t("dash_receivables_chart"),
+                     rule_schemas.title(fields[across], view.lang, across), labels(across),
+                     rule_schemas.title(fields[down], view.lang, down), labels(down),
+                     [[cell(r, c) for c in fields[across]["enum"]] for r in fields[down]["enum"]])
+    return {"rows": rows, "chart": chart}
+
+
+def _coverage(rules, view, summaries, details) -> dict:
+    tier = rules.items("account_tiers")[0]["id"]  # tiers are listed highest first: the key accounts
+    roles = [r["id"] for r in rules.items("buyer_roles")]
+    rows = []
+    for s, d in zip(summaries, details):
+        if d["account"].get("tier") == tier:
+            named = {c.get("role") for c in d["contacts"]}
+            rows.append({"id": s["id"], "name": s["name"], "named": [r in named for r in roles]})
+    covered = [sum(row["named"][k] for row in rows) for k in range(len(roles))]
+    shares = [n / len(rows) if rows else None for n in covered]
+    chart = svg.bars(view.t("dash_coverage_chart"),
+                     [svg.Bar(view.name(r), s or 0, f"{n}/{len(rows)} · {rate(s)}")
+                      for r, n, s in zip(roles, covered, shares)], scale=1) if rows else None
+    return {"tier": view.name(tier), "roles": [view.name(r) for r in roles], "rows": rows,
+            "shares": [rate(s) for s in shares], "chart": chart}
+
+
+def _findings(rules, view, checked) -> list[dict]:
+    """Per check with findings: how many, in how many plans; the most frequent first."""
+    count = Counter(f.check for c in checked for f in c.findings)
+    plans = Counter(check for c in checked for check in {f.check for f in c.findings})
+    severity = {f.check: f.severity for c in checked for f in c.findings}
+    rows = [{"id": k["id"], "name": view.name(k["id"]), "severity": view.t("severity_" + severity[k["id"]]),
+             "count": count[k["id"]], "plans": plans[k["id"]]} for k in rules.items("checks") if count[k["id"]]]
+    return sorted(rows, key=lambda r: -r["count"])  # stable: ties keep the order of the rules

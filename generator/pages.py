@@ -62,6 +62,8 @@ def nav(rules: RuleSet, lang: str) -> list:
     kinds = [k for k in rule_schemas.kinds() if any(rules.items(c, k) for c in rule_schemas.collections(k))]
     return [{view.t("site_home"): "index.md"},
             *({rule_schemas.title(rule_schemas.kinds()[k], lang, k): f"{k}.md"} for k in kinds),
+            training.nav(view),
+            {view.t("dash_title"): dashboards.PAGE},
             {view.t("site_accounts"): "accounts/index.md"}]
 
 

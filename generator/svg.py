@@ -41,14 +41,17 @@ def width(text: str) -> float:
     return sum(FONT if unicodedata.east_asian_width(ch) in "WF" else FONT * 0.62 for ch in text)
 
 
-def _text(x: float, y: float, content: str, anchor: str = "start", extra: str = "") -> str:
+def _text(x: float, y: float, content: str, anchor: str = "start") -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" dominant-baseline="central" '
-            f'fill="currentColor"{extra}>{escape(content)}</text>')
+            f'fill="currentColor">{escape(content)}</text>')
 
 
 def _svg(title: str, w: float, h: float, body: list[str]) -> str:
+    """The chart in a ``<figure>`` (a block-level tag, so that Markdown passes it through as raw
+    HTML), its title shown as the caption too."""
     return "\n".join([f'<figure><svg width="{w:.0f}" height="{h:.0f}" viewBox="0 0 {w:.0f} {h:.0f}" '
-                      f'role="img" font-size="{FONT}">', f"<title>{escape(title)}</title>", *body, "</svg></figure>"])
+                      f'role="img" font-size="{FONT}">', f"<title>{escape(title)}</title>", *body, "</svg>",
+                      f"<figcaption>{escape(title)}</figcaption></figure>"])
 
 
 def bars(title: str, rows: list[Bar], scale: float | None = None, centred: bool = False,
@@ -63,12 +66,15 @@ def bars(title: str, rows: list[Bar], scale: float | None = None, centred: bool 
     for k, r in enumerate(rows):
         y, length = k * ROW, AREA * min(r.value / scale, 1)
         x = left + (AREA - length) / 2 if centred else left
+        end = x + length
         body.append(_text(left - GAP, y + ROW / 2, r.label, "end"))
         body.append(f'<rect x="{x:.1f}" y="{y + (ROW - BAR) / 2:.1f}" width="{length:.1f}" height="{BAR}" '
                     f'fill="{FILL}"/>')
-        body.append(_text(x + length + GAP, y + ROW / 2, r.text))
         if r.mark is not None:
-            body.append(_mark(left + AREA * min(r.mark / scale, 1), y + 2, ROW - 4))
+            at = left + AREA * min(r.mark / scale, 1)
+            body.append(_mark(at, y + 2, ROW - 4))
+            end = max(end, at)
+        body.append(_text(end + GAP, y + ROW / 2, r.text))
     height = len(rows) * ROW
     if mark_label:
         body += [_mark(left, height + 2, ROW - 4), _text(left + GAP, height + ROW / 2, mark_label)]
@@ -83,16 +89,15 @@ def _mark(x: float, y: float, length: float) -> str:
 def grid(title: str, column_title: str, columns: list[str], row_title: str, rows: list[str],
          cells: list[list[Cell]]) -> str:
     """A matrix of shaded cells (rows x columns), each with a few lines of text, under its column
-    labels and beside its row labels, each axis with its title."""
+    labels and beside its row labels; each axis has its title above its labels."""
     texts = [line for row in cells for cell in row for line in cell.lines]
     cell_w = max([width(t) for t in texts + columns] + [AREA / 2]) + 2 * GAP
     cell_h = max(len(cell.lines) for row in cells for cell in row) * LINE + 2 * GAP
-    left = ROW + max(width(r) for r in rows) + 2 * GAP  # the rotated row title, then the row labels
+    left = max(width(t) for t in [row_title, *rows]) + 2 * GAP  # the row title above the row labels
     top = 2 * ROW  # the column title, then the column labels
     w, h = left + cell_w * len(columns), top + cell_h * len(rows)
     body = [_text(left + cell_w * len(columns) / 2, ROW / 2, column_title, "middle"),
-            _text(ROW / 2, top + cell_h * len(rows) / 2, row_title, "middle",
-                  f' transform="rotate(-90 {ROW / 2:.1f} {top + cell_h * len(rows) / 2:.1f})"')]
+            _text(left - GAP, ROW * 1.5, row_title, "end")]
     body += [_text(left + cell_w * (c + 0.5), ROW * 1.5, label, "middle") for c, label in enumerate(columns)]
     body += [_text(left - GAP, top + cell_h * (r + 0.5), label, "end") for r, label in enumerate(rows)]
     for r, row in enumerate(cells):

@@ -63,14 +63,14 @@ ASKS = {
     "competitive_strategies": Ask("training_q_about", "name", ("when_to_use", "how")),
     "receivable_causes": Ask("training_q_about", "name", ("prevention", "response")),
     "credit_checks": Ask("training_q_about", "name", ("when", "looks_for")),
-    "thresholds": Ask("training_q_threshold", "name", ("value", "unit", "description")),
+    "thresholds": Ask("training_q_threshold", "name", ("description",)),
 }
 MATRIX = "collection_matrix"  # asked with cases built from the thresholds that band it
 
 
 def taught_kinds(view: View) -> list[str]:
     """The kinds of the method that hold items, in the order of the sales process."""
-    return [k for k, schema in rule_schemas.kinds().items()
+    return [k for k in rule_schemas.kinds()
             if not NOT_TAUGHT & set(rule_schemas.collections(k)) and _collections(view, k)]
 
 
@@ -106,11 +106,11 @@ def _collections(view: View, kind: str) -> list[tuple[str, str, list]]:
 
 
 def _topic(view: View, kind: str) -> dict:
-    groups = []
-    for name, title, items in _collections(view, kind):
-        questions = _matrix_cases(view, items) if name == MATRIX else _asked(view, name, title, items)
-        groups.append({"title": title, "questions": questions, "essentials": [_essential(view, name, i) for i in items]})
-    return {"kind": kind, "title": _kind_title(view, kind), "learn": [g["title"] for g in groups],
+    groups = [{"name": name, "title": title, "essentials": [_essential(view, item) for item in items],
+               "questions": _matrix_cases(view) if name == MATRIX else _asked(view, name, title, items)}
+              for name, title, items in _collections(view, kind)]
+    return {"kind": kind, "title": _kind_title(view, kind),
+            "learn": [g["title"] for g in groups if g["name"] != "thresholds"],  # the numbers are in the questions
             "groups": [g for g in groups if g["questions"]], "summary": groups,
             "count": sum(len(g["questions"]) for g in groups)}
 
@@ -123,7 +123,7 @@ def _entries(view: View, collection: str, item: dict, field: str) -> list[tuple[
 def _answer(view: View, collection: str, item: dict, fields: tuple[str, ...]) -> dict:
     """The item named and linked, then the fields that answer the question, labelled."""
     schemas = rule_schemas.item_fields(collection)
-    return {"name": item["name"][view.lang], "link": view.link(item["id"], 1),
+    return {"name": item["name"][view.lang], "link": view.link(item["id"], 1), "value": _value(view, item),
             "fields": [(rule_schemas.title(schemas.get(f, {}), view.lang, f), _entries(view, collection, item, f))
                        for f in fields if f in item]}
 
@@ -141,14 +141,16 @@ def _asked(view: View, name: str, title: str, items: list) -> list[dict]:
             for item, answering in pairs if ask.cue in item]
 
 
-def _matrix_cases(view: View, quadrants: list) -> list[dict]:
+def _matrix_cases(view: View) -> list[dict]:
     """Receivables placed around the thresholds that band the matrix (half, twice, exactly at each):
     which quadrant, and which action? Answered by the checker's own calculators."""
     lookup = next((f for f in view.rules.items("facts")
                    if f["calculator"] == "lookup" and f["args"].get("collection") == MATRIX), None)
+    if lookup is None:
+        return []
     by_id = {f["id"]: f for f in view.rules.items("facts")}
-    bands = [by_id.get(operand.removeprefix("$facts.")) for operand in (lookup or {}).get("args", {}).get("match", {}).values()]
-    if not lookup or not all(b and b["calculator"] == "band" for b in bands):
+    bands = [by_id.get(operand.removeprefix("$facts.")) for operand in lookup["args"]["match"].values()]
+    if not all(b and b["calculator"] == "band" for b in bands):
         return []
     limits = [view.rules.find(b["args"]["threshold"])[1] for b in bands]
     cases = [*itertools.product(MATRIX_FACTORS, repeat=len(bands)), (1,) * len(bands)]
@@ -158,18 +160,18 @@ def _matrix_cases(view: View, quadrants: list) -> list[dict]:
         cue = []
         for band, limit, factor in zip(bands, limits, factors):
             value = limit["value"] * factor
-            head, _, path = band["args"]["value"].partition(".")
+            head, _, path = band["args"]["value"].partition(".")  # an earlier fact, or a field of the receivable
             (ctx.facts if head == "$facts" else ctx.element)[path] = value
             cue.append(f"{_operand_title(view, band, head, path)} {_amount(view, value, limit['unit'])}")
         quadrant = facts.compute(ctx, [*bands, lookup])[lookup["id"]]
         if quadrant is None:
             continue
         answer = _answer(view, MATRIX, quadrant, ("overdue", "amount", "action"))
-        answer["fields"].append((rule_schemas.title(rule_schemas.all_collections()["thresholds"], view.lang, ""),
-                                 [(f"{t['name'][view.lang]}: {_amount(view, t['value'], t['unit'])}", view.link(t["id"], 1))
-                                  for t in limits]))
-        found.append({"question": view.t("training_q_receivable", cue=view.t("training_separator").join(cue),
-                                         collection="", asked=""), "answer": answer})
+        thresholds = rule_schemas.title(rule_schemas.all_collections()["thresholds"], view.lang, "")
+        answer["fields"].append((thresholds, [(f"{t['name'][view.lang]}: {_value(view, t)}", view.link(t["id"], 1))
+                                              for t in limits]))
+        found.append({"question": view.t("training_q_receivable", cue=view.t("training_separator").join(cue)),
+                      "answer": answer})
     return found
 
 
@@ -184,17 +186,19 @@ def _operand_title(view: View, band: dict, head: str, path: str) -> str:
     return rule_schemas.title(node["properties"].get(path, {}), view.lang, path)
 
 
+def _value(view: View, item: dict) -> str | None:
+    """A threshold's value with its unit; None for any other item."""
+    return _amount(view, item["value"], item["unit"]) if "value" in item and "unit" in item else None
+
+
 def _amount(view: View, value, unit: str) -> str:
     schema = rule_schemas.item_fields("thresholds")["unit"]
     number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
     return f"{number} {schema['x-enum-titles'][unit][view.lang]}"
 
 
-def _essential(view: View, collection: str, item: dict) -> dict:
+def _essential(view: View, item: dict) -> dict:
     """An item in a line: its name and the first sentence of its description (a threshold: its value)."""
-    if "value" in item and "unit" in item:
-        line = _amount(view, item["value"], item["unit"])
-    else:
-        text = " ".join(item["description"][view.lang].split())
-        line = m.group(1) if (m := _FIRST_SENTENCE.match(text)) else text
+    text = " ".join(item["description"][view.lang].split())
+    line = _value(view, item) or (m.group(1) if (m := _FIRST_SENTENCE.match(text)) else text)
     return {"name": item["name"][view.lang], "link": view.link(item["id"], 1), "line": line}

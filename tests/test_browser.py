@@ -108,3 +108,13 @@ def test_the_accounts_index_sorts_and_filters(page, site):
     page.locator("table.playbook-sortable th", has_text="Findings").click()
     page.locator("table.playbook-sortable th", has_text="Findings").click()  # descending
     assert rows.first.locator("td").nth(6).inner_text() != "0"
+
+
+def test_a_self_check_answer_reveals_on_click(page, site):
+    page.goto(f"{site}/en/training/qualification/")
+    question = page.locator("details.question", has=page.locator("summary", has_text="M a N")).first
+    answer = question.locator("p").first
+    assert not answer.is_visible()
+    question.locator("summary").click()
+    answer.wait_for(state="visible")
+    assert "Contact" in question.inner_text() or "contact" in question.inner_text()
