@@ -16,9 +16,11 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+import generator
 from generator import search
 from generator.accounts import Checked
 from generator.pages import build_pages, nav
+from playbook import i18n
 from playbook.checker import Checker
 from playbook.cli import plan_files
 from playbook.config import load_config
@@ -36,20 +38,29 @@ def _today() -> dt.date:
 
 def on_config(config):
     lang = os.environ.get(LANG_ENV, "zh")
+    if lang == "en":  # the nested English build: the plans were checked once, for both languages
+        rules, checked, today = generator.english_inputs
+    else:
+        rules, checked, today = _check(lang)
+        search.segment_chinese(rules)
+    _state.update(pages=build_pages(rules, checked, lang, today), lang=lang, inputs=(rules, checked, today))
+    config.nav = nav(rules, lang)
+    return config
+
+
+def _check(lang: str):
+    """The rules, every plan checked, and the date taken as today."""
     try:
         settings = load_config()
         rules = cached_rules([Path(p) for p in settings.rules])
     except ProblemsError as e:  # the same one-line errors as `playbook rules`, no traceback
         raise PluginError("\n".join(p.render(lang) for p in e.problems)) from None
+    files = plan_files([Path(p) for p in settings.plans] or [Path("accounts")])
+    if isinstance(files, str):
+        raise PluginError(i18n.text("cli_no_such_path", lang, path=files))
     today = _today()
     checker = Checker(rules, today, settings.severity, settings.disable)
-    files = plan_files([Path(p) for p in settings.plans] or [Path("accounts")])
-    checked = [Checked(path, *checker.check_path(path)) for path in ([] if isinstance(files, str) else files)]
-    _state.update(pages=build_pages(rules, checked, lang, today), lang=lang)
-    config.nav = nav(rules, lang)
-    if lang == "zh":
-        search.segment_chinese(rules)
-    return config
+    return rules, [Checked(path, *checker.check_path(path)) for path in files], today
 
 
 def on_files(files: Files, config) -> Files:
@@ -65,6 +76,7 @@ def on_post_build(config):
     from mkdocs.config import load_config as load_mkdocs_config
 
     os.environ[LANG_ENV] = "en"
+    generator.english_inputs = _state["inputs"]  # MkDocs loads this hook anew for the nested build
     try:
         with open(config.config_file_path, encoding="utf-8") as f:
             theme = yaml.safe_load(f)["theme"]
@@ -73,4 +85,4 @@ def on_post_build(config):
         build(english)
     finally:
         del os.environ[LANG_ENV]
-        _state["lang"] = "zh"
+        del generator.english_inputs
