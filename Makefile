@@ -42,6 +42,7 @@ test: $(STAMP) $(CHROMIUM)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_site.py
 
 clean:
 	rm -rf $(VENV) site build *.egg-info

@@ -37,8 +37,7 @@ def build_pages(rules: RuleSet, checked: list[accounts.Checked], lang: str, toda
     """Every generated page of the site in ``lang``: the playbook, one page per check, the accounts."""
     env = _environment()
     view = View(rules, lang)
-    kinds = [k for k in rule_schemas.kinds() if any(rules.items(c, k) for c in rule_schemas.collections(k))]
-    sections = [_section(view, kind) for kind in kinds]
+    sections = [_section(view, kind) for kind in _kinds(rules)]
     pages = {"index.md": env.get_template("index.md.j2").render(sections=sections, view=view)}
     for section in sections:
         pages[f"{section['kind']}.md"] = env.get_template("section.md.j2").render(section=section, view=view)
@@ -56,15 +55,19 @@ def build_pages(rules: RuleSet, checked: list[accounts.Checked], lang: str, toda
 
 
 def nav(rules: RuleSet, lang: str) -> list:
-    """The navigation: home, the playbook's sections in order, the accounts. Account and check
-    pages stay out of it (MkDocs renders the whole nav into every page)."""
+    """The navigation: home, the playbook's sections in order, training, dashboards, the accounts.
+    Account and check pages stay out of it (MkDocs renders the whole nav into every page)."""
     view = View(rules, lang)
-    kinds = [k for k in rule_schemas.kinds() if any(rules.items(c, k) for c in rule_schemas.collections(k))]
     return [{view.t("site_home"): "index.md"},
-            *({rule_schemas.title(rule_schemas.kinds()[k], lang, k): f"{k}.md"} for k in kinds),
+            *({rule_schemas.title(rule_schemas.kinds()[k], lang, k): f"{k}.md"} for k in _kinds(rules)),
             training.nav(view),
             {view.t("dash_title"): dashboards.PAGE},
             {view.t("site_accounts"): "accounts/index.md"}]
+
+
+def _kinds(rules: RuleSet) -> list[str]:
+    """The kinds that hold items, in the order of the playbook: one section page each."""
+    return [k for k in rule_schemas.kinds() if any(rules.items(c, k) for c in rule_schemas.collections(k))]
 
 
 def _section(view: View, kind: str) -> dict:

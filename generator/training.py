@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 from typing import NamedTuple
+
+import yaml
 
 from playbook import describe, facts, plan_schema, rule_schemas
 
 from .views import View
 
-NOT_TAUGHT = {"sources", "checks"}  # a kind holding these is reference or tooling, not the method
-MATRIX_FACTORS = (0.5, 2)  # receivable cases: each amount at half, then twice its threshold
+SETTINGS = yaml.safe_load((Path(__file__).resolve().parent.parent / "site_templates" / "training.yaml")
+                          .read_text(encoding="utf-8"))
+NOT_TAUGHT = set(SETTINGS["not_taught"])  # a kind holding these is reference or tooling, not the method
+MATRIX_FACTORS = tuple(SETTINGS["matrix_factors"])  # receivable cases around each threshold
 _FIRST_SENTENCE = re.compile(r"^(.+?(?:[。！？]|[.!?](?=\s)))")
 
 
@@ -29,43 +34,9 @@ class Ask(NamedTuple):
     following: bool = False  # answered by the next item of an ordered collection
 
 
-ASKS = {
-    "account_tiers": Ask("training_q_about", "name", ("revenue_role", "management")),
-    "purchase_factors": Ask("training_q_about", "name", ("scoring_question", "close_the_gap")),
-    "development_path": Ask("training_q_next", "name", ("goal", "actions"), following=True),
-    "channels": Ask("training_q_channel", "name", ("advantages", "drawbacks", "when_to_use")),
-    "prospect_kinds": Ask("training_q_about", "name", ("how_to_work",)),
-    "qualification_signals": Ask("training_q_about", "name", ("judges", "look_for")),
-    "man_dimensions": Ask("training_q_about", "name", ("question", "present_when", "how_to_check")),
-    "man_combinations": Ask("training_q_man", "code", ("verdict", "action", "next_step", "max_stage")),
-    "buyer_roles": Ask("training_q_about", "name", ("focus", "power", "approach")),
-    "social_styles": Ask("training_q_style", "name", ("approach", "adaptations")),
-    "temperaments": Ask("training_q_temperament", "signs", ("handling",)),
-    "relationship_stages": Ask("training_q_about", "name", ("signs", "move_up")),
-    "need_kinds": Ask("training_q_about", "name", ("signal", "seller_action")),
-    "dissatisfaction_stages": Ask("training_q_thinks", "customer_says", ("need_kind", "seller_action")),
-    "hidden_costs": Ask("training_q_about", "name", ("probe_question", "how_to_quantify")),
-    "opportunity_stages": Ask("training_q_stage", "name", ("verification_marks", "preset_win_rate")),
-    "verification_marks": Ask("training_q_about", "name", ("evidence",)),
-    "grade_bands": Ask("training_q_about", "name", ("min_score", "resources")),
-    "quoting_principles": Ask("training_q_quoting", "buyer_profile", ("approach", "price_position", "method")),
-    "price_pressure_causes": Ask("training_q_about", "name", ("response",)),
-    "goal_tiers": Ask("training_q_about", "name", ("setting_standard", "in_negotiation")),
-    "loyalty_kinds": Ask("training_q_about", "name", ("pattern", "approach")),
-    "lifecycle_stages": Ask("training_q_about", "name", ("status", "actions")),
-    "retention_levers": Ask("training_q_about", "name", ("actions",)),
-    "churn_causes": Ask("training_q_about", "name", ("avoidable", "prevention")),
-    "winback_policies": Ask("training_q_about", "name", ("tiers", "effort", "action")),
-    "complaint_kinds": Ask("training_q_about", "name", ("handling_hint",)),
-    "complaint_steps": Ask("training_q_next", "name", ("keyword", "actions"), following=True),
-    "competitor_kinds": Ask("training_q_about", "name", ("response",)),
-    "competitive_responses": Ask("training_q_next", "name", ("how",), following=True),
-    "competitive_strategies": Ask("training_q_about", "name", ("when_to_use", "how")),
-    "receivable_causes": Ask("training_q_about", "name", ("prevention", "response")),
-    "credit_checks": Ask("training_q_about", "name", ("when", "looks_for")),
-    "thresholds": Ask("training_q_threshold", "name", ("description",)),
-}
-MATRIX = "collection_matrix"  # asked with cases built from the thresholds that band it
+ASKS = {name: Ask(a["message"], a["cue"], tuple(a["answer"]), a.get("following", False))
+        for name, a in SETTINGS["asks"].items()}
+MATRIX = SETTINGS["matrix"]
 
 
 def taught_kinds(view: View) -> list[str]:

@@ -1,5 +1,6 @@
 """The tool's messages exist in both languages with the same placeholders."""
 
+import re
 import string
 
 from playbook import i18n
@@ -40,7 +41,7 @@ def test_every_message_is_used():
 
     root = Path(__file__).resolve().parent.parent
     code = "".join(p.read_text(encoding="utf-8") for d in ("playbook", "generator", "site_templates")
-                   for p in (root / d).rglob("*") if p.suffix in (".py", ".j2"))
+                   for p in (root / d).rglob("*") if p.suffix in (".py", ".j2", ".yaml"))
     for key in i18n._catalog():
         prefixed = key.startswith(("bound_", "severity_"))  # composed: "bound_" + keyword, "severity_" + level
-        assert prefixed or f'"{key}"' in code or f"'{key}'" in code, key
+        assert prefixed or re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", code), key
