@@ -77,7 +77,9 @@ def _section(view: View, kind: str) -> dict:
         if items:
             collections.append({
                 "id": name, "title": rule_schemas.title(schema, view.lang, name),
-                "checks": view.checks_enforcing(name),
+                "checks": view.checks_enforcing(name), "items": items,
+                # a collection with a shape of its own (a matrix, a table) has a template of its own
+                "table": f"collections/{name}.md.j2" if (TEMPLATES / "collections" / f"{name}.md.j2").is_file() else None,
                 # an item with a page of its own (a check) is listed with a link to it
                 "entries": [_item(view, name, item) for item in items if not _own_page(view, item)],
                 "pages": [(item["name"][view.lang], view.link(item["id"])) for item in items if _own_page(view, item)]})

@@ -37,6 +37,17 @@ class View:
         return [(label, [(e.text, self.link(e.ref, depth), e.code) for e in entries])
                 for label, entries in describe.fields(self.rules, collection, item, self.lang)]
 
+    def enum_values(self, collection: str, field: str) -> list[str]:
+        """The values a field of a collection's items may take, in the schema's order."""
+        schema = rule_schemas.item_fields(collection)[field]
+        return list(schema.get("enum") or rule_schemas.resolve(schema)["enum"])
+
+    def enum(self, collection: str, field: str, value: str) -> str:
+        """An enum value's label in this language (x-enum-titles), else the value."""
+        schema = rule_schemas.item_fields(collection)[field]
+        titles = schema.get("x-enum-titles") or rule_schemas.resolve(schema).get("x-enum-titles") or {}
+        return titles[value][self.lang] if value in titles else value
+
     def checks_enforcing(self, target: str) -> list[dict]:
         """The checks whose ``section`` is this item or collection: the reverse of a check's link."""
         return [c for c in self.rules.items("checks") if c["section"] == target]

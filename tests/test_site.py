@@ -116,3 +116,17 @@ def test_chinese_search_finds_names_and_their_parts(site):
     assert {"逐户访问法", "逐户", "访问"} <= words
     english = json.loads((site / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert any("referral" in d["text"].lower() and d["location"].startswith("prospecting/") for d in english["docs"])
+
+
+def test_matrices_are_drawn_as_tables():
+    receivables = PAGES["en"]["receivables.md"]
+    assert "| **Short** | [Finance collects as usual](#collect_finance_routine) | [The salesperson visits]" \
+           "(#collect_salesperson_visit) |" in receivables
+    assert "| **Long** | [Escalate the letters](#collect_escalate_letters) | [Agree a special arrangement " \
+           "with the company](#collect_special_arrangement) |" in receivables
+    qualification = PAGES["zh"]["qualification.md"]
+    assert sum(1 for line in qualification.splitlines() if line.startswith("| [") and "(#man_" in line) == 8
+    styles = PAGES["en"]["buying_centre.md"]
+    assert "[Driver](#driver)" in styles and "[Amiable](#amiable)" in styles
+    stages = PAGES["zh"]["opportunities.md"]
+    assert "| [目标商机](#target) | 成熟期 |" in stages
