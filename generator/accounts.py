@@ -65,6 +65,15 @@ def summary(c: Checked, view: View, today: dt.date) -> dict:
     }
 
 
+def _buying_centre_map(view: View, contacts: list[dict]) -> dict:
+    """Roles (rows) against relationship stages (columns): who we know, and how well."""
+    stages = [s["id"] for s in view.rules.items("relationship_stages")]
+    roles = [r["id"] for r in view.rules.items("buyer_roles")]
+    cells = {(role, stage): [c["name"] for c in contacts if c.get("role") == role and c.get("relationship") == stage]
+             for role in roles for stage in stages}
+    return {"stages": stages, "roles": roles, "cells": cells}
+
+
 def detail(c: Checked, view: View, today: dt.date) -> dict:
     """Everything an account page shows."""
     plan = c.plan if isinstance(c.plan, dict) else {}
@@ -77,9 +86,11 @@ def detail(c: Checked, view: View, today: dt.date) -> dict:
         quadrant = known.get("quadrant") or {}
         receivables.append({**r, "days_overdue": known.get("days_overdue"),
                             "quadrant": quadrant.get("id"), "prescribed": quadrant.get("action")})
+    contacts = _public_contacts(plan)
     return {
         "account": plan.get("account") or {},
-        "contacts": _public_contacts(plan),
+        "contacts": contacts,
+        "map": _buying_centre_map(view, contacts),
         "opportunities": [{**o, "step": stages.index(o["stage"]) + 1 if o.get("stage") in stages else None}
                           for o in plan.get("opportunities") or []],
         "stage_count": len(stages),

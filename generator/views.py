@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playbook import describe, i18n, rule_schemas
+from playbook import describe, i18n, plan_schema, rule_schemas
 from playbook.ruleset import RuleSet
 
 
@@ -46,6 +46,14 @@ class View:
         """An enum value's label in this language (x-enum-titles), else the value."""
         schema = rule_schemas.item_fields(collection)[field]
         titles = schema.get("x-enum-titles") or rule_schemas.resolve(schema).get("x-enum-titles") or {}
+        return titles[value][self.lang] if value in titles else value
+
+    def plan_enum(self, path: list[str], value: str) -> str:
+        """The label of a plan field's enum value (x-enum-titles in the plan schema), else the value."""
+        schema = plan_schema.template()
+        for key in path:
+            schema = schema["properties"][key]
+        titles = schema.get("x-enum-titles", {})
         return titles[value][self.lang] if value in titles else value
 
     def checks_enforcing(self, target: str) -> list[dict]:

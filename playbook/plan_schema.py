@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from functools import cache
 from importlib.resources import files
 
 import yaml
@@ -12,6 +13,7 @@ from .ruleset import RuleSet
 BOUNDS = {"x-minimum": "minimum", "x-maximum": "maximum"}
 
 
+@cache
 def template() -> dict:
     return yaml.load(files("playbook.schemas").joinpath("plan.yaml").read_bytes(), Loader=yaml.CSafeLoader)
 
