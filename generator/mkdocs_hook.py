@@ -1,22 +1,25 @@
 """The thin MkDocs hook: check the plans, generate the pages in memory, build English beside Chinese.
 
-One `mkdocs build` gives the whole site: this build is Chinese (the default, at the root), and
-after it the hook builds the same site in English into `en/`, each with its own navigation and
-its own search index. Nothing generated is written into the source tree.
+One `mkdocs build` gives the whole site. This build is Chinese (the default, at the root); when
+it starts, the hook starts the English build in a second process, into a directory beside the
+site, and when it ends moves that into `en/`. Each language has its own navigation and its own
+search index, and the two use both cores. Nothing generated is written into the source tree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import yaml
-
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-import generator
 from generator import search
 from generator.accounts import Checked
 from generator.pages import build_pages, nav
@@ -27,24 +30,33 @@ from playbook.config import load_config
 from playbook.problems import ProblemsError
 from playbook.rulecache import cached_rules
 
-LANG_ENV = "PLAYBOOK_SITE_LANG"  # set for the nested English build
+LANG_ENV = "PLAYBOOK_SITE_LANG"  # "en" in the English build's process
+TODAY_ENV = "PLAYBOOK_TODAY"
+ENGLISH = """\
+import sys, yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config_file, site_dir = sys.argv[1:]
+with open(config_file, encoding="utf-8") as f:
+    theme = yaml.safe_load(f)["theme"]
+build(load_config(config_file, site_dir=site_dir, theme={**theme, "language": "en"}))
+"""
 _state: dict = {}
 
 
 def _today() -> dt.date:
-    text = os.environ.get("PLAYBOOK_TODAY")
+    text = os.environ.get(TODAY_ENV)
     return dt.date.fromisoformat(text) if text else dt.date.today()
 
 
 def on_config(config):
     lang = os.environ.get(LANG_ENV, "zh")
-    if lang == "en":  # the nested English build: the plans were checked once, for both languages
-        rules, checked, today = generator.english_inputs
-    else:
-        rules, checked, today = _check(lang)
-        search.segment_chinese(rules)
-    _state.update(pages=build_pages(rules, checked, lang, today), lang=lang, inputs=(rules, checked, today))
+    rules, checked, today = _check(lang)
+    _state["pages"] = build_pages(rules, checked, lang, today)
     config.nav = nav(rules, lang)
+    if lang == "zh":
+        search.segment_chinese(rules)
+        _start_english(config, today)
     return config
 
 
@@ -63,6 +75,18 @@ def _check(lang: str):
     return rules, [Checked(path, *checker.check_path(path)) for path in files], today
 
 
+def _start_english(config, today: dt.date) -> None:
+    """Build the English site in a second process, into a directory beside the site."""
+    site = Path(config.site_dir).resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".playbook-en-", dir=site.parent))
+    errors = open(work / "stderr.txt", "w+", encoding="utf-8")
+    env = {**os.environ, LANG_ENV: "en", TODAY_ENV: today.isoformat()}
+    process = subprocess.Popen([sys.executable, "-c", ENGLISH, config.config_file_path, str(work / "en")],
+                               env=env, stdout=subprocess.DEVNULL, stderr=errors)
+    _state["english"] = (process, work, errors)
+
+
 def on_files(files: Files, config) -> Files:
     for path, markdown in _state["pages"].items():
         files.append(File.generated(config, path, content=markdown))
@@ -70,19 +94,24 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_post_build(config):
-    if _state.get("lang") != "zh":
+    if "english" not in _state:
         return
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config as load_mkdocs_config
-
-    os.environ[LANG_ENV] = "en"
-    generator.english_inputs = _state["inputs"]  # MkDocs loads this hook anew for the nested build
+    process, work, errors = _state.pop("english")
     try:
-        with open(config.config_file_path, encoding="utf-8") as f:
-            theme = yaml.safe_load(f)["theme"]
-        english = load_mkdocs_config(config.config_file_path, site_dir=os.path.join(config.site_dir, "en"),
-                                     theme={**theme, "language": "en"})
-        build(english)
+        if process.wait() != 0:
+            errors.seek(0)
+            lines = errors.read().strip().splitlines()
+            raise PluginError(f"English site: {lines[-1] if lines else 'the build failed'}")
+        shutil.move(str(work / "en"), os.path.join(config.site_dir, "en"))
     finally:
-        del os.environ[LANG_ENV]
-        del generator.english_inputs
+        errors.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def on_shutdown():
+    """A build stopped half-way (an error, Ctrl-C in `serve`) leaves no second process behind."""
+    english = _state.pop("english", None)
+    if english:
+        english[0].kill()
+        english[2].close()
+        shutil.rmtree(english[1], ignore_errors=True)
