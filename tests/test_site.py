@@ -130,3 +130,10 @@ def test_matrices_are_drawn_as_tables():
     assert "[Driver](#driver)" in styles and "[Amiable](#amiable)" in styles
     stages = PAGES["zh"]["opportunities.md"]
     assert "| [目标商机](#target) | 成熟期 |" in stages
+
+
+def test_account_pages_stay_out_of_the_search_index_but_their_index_is_in_it(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert "accounts/" in locations
+    assert not any(loc.startswith("accounts/") and loc != "accounts/" for loc in locations)
