@@ -22,7 +22,7 @@ RECEIVABLE_SCOPE = "receivables[*]"
 
 @dataclass(frozen=True)
 class Checked:
-    """A plan file as the checker saw it: its data (None when unreadable) and its findings."""
+    """A plan file as the checker saw it: its data (None unless well-formed) and its findings."""
 
     path: str
     plan: dict | None

@@ -132,7 +132,8 @@ class Checker:
         return self.check_path(path)[1]
 
     def check_path(self, path: str) -> tuple[object, list[Finding]]:
-        """The plan as read (None when it cannot be read) and its findings."""
+        """The plan, when it is well-formed (None otherwise: nothing downstream reads a plan of the
+        wrong shape), and its findings."""
         try:
             with open(path, "rb") as f:
                 raw = f.read()
@@ -145,20 +146,26 @@ class Checker:
         except YamlError as e:
             return None, self._keep([self._format_finding(e.problem)])
         found = [self._format_finding(p) for p in problems]
+        well_formed = False
         if not isinstance(plan, Mapping):
             found.append(self._format_finding(Problem(Location(path, 1, 1), "plan_not_mapping")))
         else:
-            found += self.check_data(plan, path)
-        return plan, sorted(self._suppress(self._keep(found), raw, path), key=Finding.sort_key)
+            well_formed, checked = self._check_data(plan, path)
+            found += checked
+        findings = sorted(self._suppress(self._keep(found), raw, path), key=Finding.sort_key)
+        return (plan if well_formed else None), findings
 
     def check_data(self, plan: dict, path: str) -> list[Finding]:
         """The plan's format problems, or, when it has none, the findings of every check."""
+        return self._check_data(plan, path)[1]
+
+    def _check_data(self, plan: dict, path: str) -> tuple[bool, list[Finding]]:
         schema_problems = self.plan_validator.problems(plan, Location(path, 1, 1))
         if schema_problems:  # the checks can only read a plan of the right shape
-            return [self._format_finding(p) for p in schema_problems]
+            return False, [self._format_finding(p) for p in schema_problems]
         if self.observe is not None:
             self.observe(plan)
-        return self.check_plan(plan, path)
+        return True, self.check_plan(plan, path)
 
     def check_plan(self, plan: dict, path: str) -> list[Finding]:
         found = []
