@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_site.py
+	$(BIN)/python bench/bench_limits.py
 
 clean:
 	rm -rf $(VENV) site build *.egg-info

@@ -55,7 +55,8 @@ def write_plain_projects(work: Path, plans: list[str]) -> list[Path]:
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_text(markdown, encoding="utf-8")
         config = {**base, "docs_dir": str(docs), "site_dir": str(work / "plain_site" / ("" if lang == "zh" else "en")),
-                  "theme": {**base["theme"], "language": lang}, "nav": nav(rules, lang)}
+                  "theme": {**base["theme"], "language": lang, "custom_dir": str(ROOT / base["theme"]["custom_dir"])},
+                  "nav": nav(rules, lang)}
         config.pop("hooks")
         config.pop("watch")
         path = work / f"mkdocs_{lang}.yml"

@@ -1,7 +1,7 @@
 """An account plan as the site shows it: checked, summarised, and without personal data.
 
-Personal notes (``contacts[].personal``) are never published: they are dropped here, before any
-template sees the plan.
+Sensitive fields are never published: every field the plan schema marks ``x-private: true``
+(``contacts[].personal``, say) is dropped here, before any template sees the plan.
 """
 
 from __future__ import annotations
@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from playbook import facts as facts_module
+from playbook import plan_schema
 from playbook.checker import Finding
 from playbook.starter import PLAN_ID
 
 from .views import View
 
-PRIVATE = ("personal",)  # contact fields that never leave the plan
+PRIVATE = "x-private"  # the plan schema's mark of a field that never leaves the plan
 RECEIVABLE_SCOPE = "receivables[*]"
 
 
@@ -29,8 +31,42 @@ class Checked:
     findings: list[Finding]
 
 
-def _public_contacts(plan: dict) -> list[dict]:
-    return [{k: v for k, v in c.items() if k not in PRIVATE} for c in plan.get("contacts") or []]
+@cache
+def private_paths() -> tuple[tuple[str, ...], ...]:
+    """Where the plan schema marks a field private, as key paths ("*": every item or value)."""
+    return tuple(_private(plan_schema.template(), ()))
+
+
+def _private(schema: dict, path: tuple) -> list[tuple[str, ...]]:
+    if schema.get(PRIVATE):
+        return [path]
+    if "$ref" in schema:  # "#/$defs/text"
+        return _private(plan_schema.template()["$defs"][schema["$ref"].rsplit("/", 1)[-1]], path)
+    found = [p for key, sub in (schema.get("properties") or {}).items() for p in _private(sub, (*path, key))]
+    for each in ("items", "additionalProperties"):
+        if isinstance(schema.get(each), dict):
+            found += _private(schema[each], (*path, "*"))
+    return found
+
+
+def public(plan: dict) -> dict:
+    """The plan without its private fields (a copy along their paths; the rest is shared)."""
+    for path in private_paths():
+        plan = _without(plan, path)
+    return plan
+
+
+def _without(value, path: tuple):
+    key, rest = path[0], path[1:]
+    if key == "*":
+        if isinstance(value, list):
+            return [_without(v, rest) for v in value]
+        return {k: _without(v, rest) for k, v in value.items()} if isinstance(value, dict) else value
+    if not isinstance(value, dict) or key not in value:
+        return value
+    if not rest:
+        return {k: v for k, v in value.items() if k != key}
+    return {**value, key: _without(value[key], rest)}
 
 
 def page_id(c: Checked) -> str:
@@ -43,9 +79,22 @@ def page_id(c: Checked) -> str:
     return re.sub(r"[^a-z0-9_.-]", "_", stem).lstrip(".") or "plan"
 
 
+def unique_pages(summaries: list[dict]) -> list[dict]:
+    """Every plan gets a page of its own: a second plan with the same account id (or the id
+    "index", the accounts index's own name) takes the id with -2, -3, ... after it."""
+    taken = {"index"}
+    for s in summaries:
+        base, n = s["id"], 1
+        while s["id"] in taken:
+            n += 1
+            s["id"] = f"{base}-{n}"
+        taken.add(s["id"])
+    return summaries
+
+
 def summary(c: Checked, view: View, today: dt.date) -> dict:
     """One row of the accounts index."""
-    plan = c.plan if isinstance(c.plan, dict) else {}
+    plan = public(c.plan) if isinstance(c.plan, dict) else {}
     account = plan.get("account") or {}
     stages = [s["id"] for s in view.rules.items("opportunity_stages")]
     opportunities = [o for o in plan.get("opportunities") or [] if isinstance(o, dict)]
@@ -76,7 +125,7 @@ def _buying_centre_map(view: View, contacts: list[dict]) -> dict:
 
 def detail(c: Checked, view: View, today: dt.date) -> dict:
     """Everything an account page shows."""
-    plan = c.plan if isinstance(c.plan, dict) else {}
+    plan = public(c.plan) if isinstance(c.plan, dict) else {}
     stages = [s["id"] for s in view.rules.items("opportunity_stages")]
     receivable_facts = [f for f in view.rules.items("facts") if f["scope"] == RECEIVABLE_SCOPE]
     receivables = []
@@ -86,7 +135,7 @@ def detail(c: Checked, view: View, today: dt.date) -> dict:
         quadrant = known.get("quadrant") or {}
         receivables.append({**r, "days_overdue": known.get("days_overdue"),
                             "quadrant": quadrant.get("id"), "prescribed": quadrant.get("action")})
-    contacts = _public_contacts(plan)
+    contacts = plan.get("contacts") or []
     return {
         "account": plan.get("account") or {},
         "contacts": contacts,

@@ -32,15 +32,17 @@ def _total(items) -> float:
     return sum(i.get("amount") or 0 for i in items)
 
 
-def pages(rules, checked, view, env, today) -> dict[str, str]:
-    """The dashboard page in the view's language."""
-    plans = [c for c in checked if c.plan is not None]  # the checker keeps only well-formed plans
-    details = [accounts.detail(c, view, today) for c in plans]
+def pages(rules, checked, view, env, today, shown=None) -> dict[str, str]:
+    """The dashboard page in the view's language. ``shown``: each plan's summary and detail, as the
+    account pages have them already (thousands of plans: not worked out twice)."""
+    shown = shown or [(accounts.summary(c, view, today), accounts.detail(c, view, today)) for c in checked]
+    kept = [(c, s, d) for c, (s, d) in zip(checked, shown) if c.plan is not None]  # only well-formed plans
+    plans, summaries, details = [c for c, _, _ in kept], [s for _, s, _ in kept], [d for _, _, d in kept]
     return {PAGE: env.get_template("dashboard.md.j2").render(
         view=view, today=today, plans=len(checked), left_out=len(checked) - len(plans),
         funnel=_funnel(rules, view, plans, details), grades=_grades(rules, view, details),
         receivables=_receivables(rules, view, details),
-        coverage=_coverage(rules, view, [accounts.summary(c, view, today) for c in plans], details),
+        coverage=_coverage(rules, view, summaries, details),
         findings=_findings(rules, view, checked))}
 
 

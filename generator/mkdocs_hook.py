@@ -4,6 +4,9 @@ One `mkdocs build` gives the whole site. This build is Chinese (the default, at 
 it starts, the hook starts the English build in a second process, into a directory beside the
 site, and when it ends moves that into `en/`. Each language has its own navigation and its own
 search index, and the two use both cores. Nothing generated is written into the source tree.
+
+The site is built aside, in a directory next to it, and swapped in only when the whole build has
+succeeded: a failed build leaves the previous site as it was.
 """
 
 from __future__ import annotations
@@ -17,16 +20,16 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from generator import search
 from generator.accounts import Checked
 from generator.pages import build_pages, nav
-from playbook import i18n
 from playbook.checker import Checker
-from playbook.cli import plan_files
 from playbook.config import load_config
+from playbook.paths import PlanPathError, plan_files
 from playbook.problems import ProblemsError
 from playbook.rulecache import cached_rules
 
@@ -51,28 +54,59 @@ def _today() -> dt.date:
 
 def on_config(config):
     lang = os.environ.get(LANG_ENV, "zh")
-    rules, checked, today = _check(lang)
+    today = _today()
+    _date_from(today)
+    if lang == "zh":  # first: the English build checks and generates alongside, on the other core
+        _build_aside(config)
+        _start_english(config, today)
+    rules, checked = _check(lang, today)
     _state["pages"] = build_pages(rules, checked, lang, today)
     config.nav = nav(rules, lang)
     if lang == "zh":
         search.segment_chinese(rules)
-        _start_english(config, today)
     return config
 
 
-def _check(lang: str):
-    """The rules, every plan checked, and the date taken as today."""
+def _date_from(today: dt.date) -> None:
+    """The dates MkDocs writes (the sitemap's, its gzip header's) are the build's today, not the
+    clock's: two builds of the same input are byte-identical. A SOURCE_DATE_EPOCH given wins."""
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        midnight = dt.datetime.combine(today, dt.time(), dt.timezone.utc)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+
+
+def _build_aside(config) -> None:
+    """Point the build at a new directory beside the site; on_post_build swaps it in."""
+    site = Path(config.site_dir).resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    _state["site"] = (site, Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent)))
+    config.site_dir = str(_state["site"][1])
+
+
+def _swap_in() -> Path:
+    """Put the new site where the old one was, then remove the old one."""
+    site, new = _state.pop("site")
+    old = site.with_name(f".{site.name}-old-{os.getpid()}")
+    if site.exists():
+        site.rename(old)
+    new.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+    return site
+
+
+def _check(lang: str, today: dt.date):
+    """The rules, and every plan checked as of ``today``."""
     try:
         settings = load_config()
         rules = cached_rules([Path(p) for p in settings.rules])
     except ProblemsError as e:  # the same one-line errors as `playbook rules`, no traceback
         raise PluginError("\n".join(p.render(lang) for p in e.problems)) from None
-    files = plan_files([Path(p) for p in settings.plans] or [Path("accounts")])
-    if isinstance(files, str):
-        raise PluginError(i18n.text("cli_no_such_path", lang, path=files))
-    today = _today()
+    try:
+        files = plan_files([Path(p) for p in settings.plans] or [Path("accounts")])
+    except PlanPathError as e:
+        raise PluginError(e.render(lang)) from None
     checker = Checker(rules, today, settings.severity, settings.disable)
-    return rules, [Checked(path, *checker.check_path(path)) for path in files], today
+    return rules, [Checked(path, *checker.check_path(path)) for path in files]
 
 
 def _start_english(config, today: dt.date) -> None:
@@ -93,9 +127,23 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+def on_page_content(html, page, config, files):
+    """Material writes a page's title into <title> through ``striptags``, which turns ``&lt;`` back
+    into ``<``: plan text in a heading could close the title and run a script. It gets the title
+    as escaped text instead."""
+    if page.title and "title" not in page.meta and not page.is_homepage:
+        page.meta["title"] = str(escape(Markup(page.title).striptags()))
+    return html
+
+
 def on_post_build(config):
-    if "english" not in _state:
-        return
+    if "english" in _state:
+        _finish_english(config)
+    if "site" in _state:
+        config.site_dir = str(_swap_in())
+
+
+def _finish_english(config) -> None:
     process, work, errors = _state.pop("english")
     try:
         if process.wait() != 0:
@@ -108,10 +156,18 @@ def on_post_build(config):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def on_shutdown():
-    """A build stopped half-way (an error, Ctrl-C in `serve`) leaves no second process behind."""
+def on_build_error(error):
+    """A failed build leaves no second process and no half-built site behind; the previous site stays."""
     english = _state.pop("english", None)
     if english:
         english[0].kill()
         english[2].close()
         shutil.rmtree(english[1], ignore_errors=True)
+    site = _state.pop("site", None)
+    if site:
+        shutil.rmtree(site[1], ignore_errors=True)
+
+
+def on_shutdown():
+    """The same when `serve` stops half-way through a build (Ctrl-C)."""
+    on_build_error(None)

@@ -44,12 +44,13 @@ def build_pages(rules: RuleSet, checked: list[accounts.Checked], lang: str, toda
     for check in rules.items("checks"):
         pages[f"checks/{check['id']}.md"] = env.get_template("check.md.j2").render(
             check=check, view=view, fields=dict(view.fields("checks", check, depth=1)))
-    summaries = [accounts.summary(c, view, today) for c in checked]
+    summaries = accounts.unique_pages([accounts.summary(c, view, today) for c in checked])
     pages["accounts/index.md"] = env.get_template("accounts.md.j2").render(accounts=summaries, view=view)
-    for c, s in zip(checked, summaries):
-        pages[f"accounts/{s['id']}.md"] = env.get_template("account.md.j2").render(
-            a=accounts.detail(c, view, today), s=s, view=view)
-    pages.update(dashboards.pages(rules, checked, view, env, today))
+    shown = [(s, accounts.detail(c, view, today)) for c, s in zip(checked, summaries)]
+    account = env.get_template("account.md.j2")  # once: each fetch looks at the file's date again
+    for s, a in shown:
+        pages[f"accounts/{s['id']}.md"] = account.render(a=a, s=s, view=view)
+    pages.update(dashboards.pages(rules, checked, view, env, today, shown))
     pages.update(training.pages(rules, view, env))
     return pages
 

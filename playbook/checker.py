@@ -16,11 +16,12 @@ import string
 from dataclasses import dataclass
 
 from . import facts as facts_module
+from . import i18n
 from .fastschema import FastSchema
 from .plan_schema import plan_schema
 from .problems import Problem
 from .ruleset import RuleSet
-from .yamlload import Location, Mapping, YamlError, load_bytes, locate
+from .yamlload import Location, Mapping, YamlError, load_bytes, locate, read
 
 SEVERITIES = ("info", "warning", "error")  # in rising order
 BUILTIN = "builtin"
@@ -134,14 +135,9 @@ class Checker:
     def check_path(self, path: str) -> tuple[object, list[Finding]]:
         """The plan, when it is well-formed (None otherwise: nothing downstream reads a plan of the
         wrong shape), and its findings."""
-        try:
-            with open(path, "rb") as f:
-                raw = f.read()
-        except OSError as e:
-            return None, self._keep([self._format_finding(Problem(Location(path, 1, 1), "file_unreadable",
-                                                                  detail=e.strerror or str(e)))])
         problems: list[Problem] = []
         try:
+            raw = read(path)
             plan = load_bytes(raw, path, problems)
         except YamlError as e:
             return None, self._keep([self._format_finding(e.problem)])
@@ -236,7 +232,7 @@ class Checker:
         return kept
 
     def _message(self, check: str, **params) -> dict:
-        return {lang: FORMATTER.vformat(text, (), params) for lang, text in self.messages[check].items()}
+        return {lang: i18n.one_line(FORMATTER.vformat(text, (), params)) for lang, text in self.messages[check].items()}
 
 
 def at_or_above(severity: str) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import __version__, baseline, batch, i18n, reporters
 from .checker import SEVERITIES, Checker, at_or_above
 from .config import Config, check_ids, load_config
+from .paths import PlanPathError, plan_files
 from .plan_schema import plan_schema
 from .problems import ProblemsError
 from .rulecache import cached_rules
@@ -127,9 +128,10 @@ def run(args, lang: str) -> int:
 
 
 def check(rules: RuleSet, config: Config, args, lang: str) -> int:
-    files = plan_files(args.paths or [Path(p) for p in config.plans] or [Path("accounts")])
-    if isinstance(files, str):
-        return _usage(lang, "cli_no_such_path", path=files)
+    try:
+        files = plan_files(args.paths or [Path(p) for p in config.plans] or [Path("accounts")])
+    except PlanPathError as e:
+        return _usage(lang, e.code, **e.fields)
     baseline_path = args.baseline or config.baseline
     if args.update_baseline and not baseline_path:
         return _usage(lang, "cli_update_needs_baseline")
@@ -199,19 +201,6 @@ def _usage(lang: str, code: str, problems=(), **params) -> int:
         print(problem.render(lang), file=sys.stderr)
     print(f"playbook: {i18n.text(code, lang, **params)}", file=sys.stderr)
     return EXIT_USAGE
-
-
-def plan_files(paths: list[Path]) -> list[str] | str:
-    """The plan files named, directories searched for *.yaml / *.yml; the first missing path as str."""
-    files = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(str(p) for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        elif path.is_file():
-            files.append(str(path))
-        else:
-            return str(path)
-    return files
 
 
 def new(rules: RuleSet, args, lang: str) -> int:

@@ -18,7 +18,7 @@ from .yamlload import Location
 class FastSchema:
     def __init__(self, schema: dict):
         self.schema = json.loads(json.dumps(schema))  # plain dicts and lists, as the Rust side takes them
-        self.fast = jsonschema_rs.validator_for(self.schema)
+        self.fast = jsonschema_rs.validator_for(self.schema, validate_formats=True)  # a date must be a real one
 
     def is_valid(self, data) -> bool:
         return self.fast.is_valid(data)
@@ -26,7 +26,7 @@ class FastSchema:
     @cached_property
     def slow(self):
         from jsonschema import Draft202012Validator  # imported only when something is wrong
-        return Draft202012Validator(self.schema)
+        return Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
     def problems(self, data, fallback: Location) -> list:
         """Every problem of ``data``, each at its node; nothing at all when it is valid."""

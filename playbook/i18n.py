@@ -19,7 +19,14 @@ def _catalog() -> dict:
 
 def text(code: str, lang: str, **params) -> str:
     """The message ``code`` in ``lang``, filled in with ``params``."""
-    return _catalog()[code][lang].format(**params)
+    return one_line(_catalog()[code][lang].format(**params))
+
+
+def one_line(message: str) -> str:
+    """A message stays on its line: a value's line breaks and control characters are shown escaped."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def default_lang() -> str:

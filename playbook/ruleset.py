@@ -16,6 +16,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from . import ahp
+from .paths import outside
 from .problems import Problem, ProblemsError
 from .yamlload import Location, Mapping, Sequence, YamlError, load_file, locate, locate_key
 
@@ -92,6 +93,10 @@ def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = Non
             problems.append(Problem(Location(str(directory), 1, 1), "rules_dir_missing"))
             continue
         for path in rule_files(directory):
+            target = outside(path, directory)
+            if target:
+                problems.append(Problem(Location(display_path(path), 1, 1), "rule_link_outside", target=str(target)))
+                continue
             files_read.append(display_path(path))
             _read_file(display_path(path), layer, entries, collection_key, problems)
 

@@ -107,12 +107,15 @@ def _translate(error: ValidationError, doc, fallback: Location) -> list[Problem]
                              "list" if isinstance(instance, list) else type(instance).__name__)
         return [Problem(where, "wrong_type_yaml11" if isinstance(instance, bool) else "wrong_type",
                         expected=expected, got=got, value=_short(instance))]
+    if kw == "enum" and isinstance(instance, bool):  # `fail_on: no` meant the text "no"
+        return [Problem(where, "wrong_type_yaml11", expected=", ".join(map(str, value)), got="boolean",
+                        value=_short(instance))]
     if kw == "enum":
         return [Problem(where, "not_in_enum", value=_short(instance),
                         allowed=", ".join(map(str, value)), hint=suggest(instance, map(str, value)))]
     if kw == "const":
         return [Problem(where, "not_const", value=_short(instance), expected=value)]
-    if kw == "pattern":
+    if kw in ("pattern", "format"):
         hint = error.schema.get("x-hint") or {"zh": value, "en": value}
         return [Problem(where, "bad_pattern", value=_short(instance), expect_zh=hint["zh"], expect_en=hint["en"])]
     if kw in ("minLength", "minItems", "maxItems", "maxLength", "minimum", "maximum",

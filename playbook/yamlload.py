@@ -1,26 +1,40 @@
-"""Read YAML with libyaml's C composer and keep where every key and value was written.
+"""Read YAML with libyaml's C parser and keep where every key and value was written.
 
-``yaml.load`` hands the composed node tree to PyYAML's pure-Python constructor, which drops
-positions and keeps the last of two duplicate keys. We walk the C-composed tree ourselves: it is
-faster than the constructor (see ``bench/``), every mapping and sequence remembers the position
-of its entries, and a duplicate key is an error rather than a silent overwrite.
+``yaml.load`` hands the parsed document to PyYAML's pure-Python constructor, which drops positions
+and keeps the last of two duplicate keys. We build the data from the C parser's events ourselves:
+it is faster than the constructor (see ``bench/``), every mapping and sequence remembers the
+position of its entries, a duplicate key is an error rather than a silent overwrite, and the
+bounds of ``limits`` (size, depth, alias expansion) hold against hostile files.
 
 Scalars follow YAML 1.1 as PyYAML resolves them, except that timestamps stay the text the user
-wrote (the schemas check dates as strings), so the data is plain JSON-compatible Python.
+wrote (the schemas check dates as strings), and that the 1.1 numbers nobody means (``010`` is 8,
+``1:30`` is 90) and non-finite ones are refused, so the data is plain JSON-compatible Python.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.events import (MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                         SequenceStartEvent, StreamEndEvent)
+from yaml.nodes import ScalarNode
+
+from . import limits
 
 from .problems import Problem
 
 STR_TAG = "tag:yaml.org,2002:str"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+PLAIN = (bool, int, float, str, type(None))
+COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+LINE_BREAK = re.compile(rb"\r\n|[\r\n]|\xc2\x85|\xe2\x80[\xa8\xa9]")  # as YAML counts lines, in UTF-8
+TRAP = re.compile(r"[-+]?(0[0-9_]|[0-9_]*:)")  # YAML 1.1 octal (010 is 8) and base 60 (1:30 is 90)
 
 
 class Mapping(dict):
@@ -58,33 +72,52 @@ class YamlError(Exception):
 def load_file(path: str, problems: list[Problem]) -> object:
     """Load one YAML file. Recoverable problems (duplicate or non-string keys) are appended to
     ``problems``; an unreadable file raises YamlError."""
+    return load_bytes(read(path), path, problems)
+
+
+def read(path: str) -> bytes:
+    """A file's bytes, at most ``limits.FILE_BYTES`` of them (a device or a pipe named like a plan
+    cannot make us read forever); YamlError when it cannot be read or is larger."""
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(limits.FILE_BYTES + 1)
     except OSError as e:
         raise YamlError(Problem(Location(path, 1, 1), "file_unreadable", detail=e.strerror or str(e))) from None
-    return load_bytes(data, path, problems)
+    _check_size(data, path)
+    return data
+
+
+def _check_size(data: bytes | str, file: str) -> None:
+    if len(data) > limits.FILE_BYTES:
+        raise YamlError(Problem(Location(file, 1, 1), "file_too_large", limit=f"{limits.FILE_BYTES // 2**20} MB"))
 
 
 def load_bytes(data: bytes | str, file: str, problems: list[Problem]) -> object:
     """Load one YAML document from ``data``; ``file`` is the name used in positions."""
+    _check_size(data, file)
     loader = yaml.CSafeLoader(data)
     try:
-        node = loader.get_single_node()
+        return _Builder(loader, file, problems).document()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         detail = " ".join(p for p in (e.context, e.problem) if p)
         raise YamlError(Problem(_mark_location(file, mark), "yaml_syntax", detail=detail)) from None
-    except yaml.YAMLError as e:  # reader errors (bad encoding) carry a position but no mark
-        raise YamlError(Problem(Location(file, 1, 1 + getattr(e, "position", 0)), "yaml_syntax", detail=str(e))) from None
+    except yaml.reader.ReaderError as e:  # not UTF-8 / UTF-16, or a control character
+        where = _offset_location(data, file, e.position)
+        if "control" in e.reason:
+            raise YamlError(Problem(where, "yaml_control_character", character=f"#x{e.character:02x}")) from None
+        raise YamlError(Problem(where, "yaml_not_utf8")) from None
     finally:
         loader.dispose()
-    if node is None:
-        return None
-    try:
-        return _Builder(loader, file, problems).build(node)
-    except RecursionError:
-        raise YamlError(Problem(Location(file, 1, 1), "yaml_too_deep")) from None
+
+
+def _offset_location(data: bytes | str, file: str, offset: int) -> Location:
+    """The line and column (in characters) of the ``offset``-th byte of ``data``, where libyaml's
+    reader stopped."""
+    before = (data.encode("utf-8") if isinstance(data, str) else data)[:offset]
+    breaks = [m.end() for m in LINE_BREAK.finditer(before)]
+    line_start = breaks[-1] if breaks else 0
+    return Location(file, len(breaks) + 1, len(before[line_start:].decode("utf-8", errors="ignore")) + 1)
 
 
 def _mark_location(file: str, mark) -> Location:
@@ -93,84 +126,156 @@ def _mark_location(file: str, mark) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
+def _short_tag(tag: str) -> str:
+    """``!!binary`` rather than ``tag:yaml.org,2002:binary``, as the user would write it."""
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+_SKIP = object()  # stands for a key that was reported and is left out, with its value
+
+
 class _Builder:
-    """Turns composed nodes into Mapping / Sequence / scalars, recording positions."""
+    """Builds Mapping / Sequence / scalars straight from the parser's events, recording positions.
+
+    An explicit stack rather than recursion, so that deep nesting ends in a clear error at
+    ``limits.DEPTH`` instead of overflowing the C stack (PyYAML's C composer recurses). Each
+    anchored value remembers how many values it holds, so that aliases which would expand the
+    document past ``limits.ALIAS_VALUES`` ("billion laughs") stop at once; an alias shares the
+    anchored object rather than copying it.
+    """
 
     def __init__(self, loader: yaml.CSafeLoader, file: str, problems: list[Problem]):
         self.loader = loader
-        self.constructors = loader.yaml_constructors
         self.file = file
         self.problems = problems
-        self.done: dict[int, object] = {}  # anchored nodes already built, so aliases share them
+        self.anchors: dict[str, tuple[object, int]] = {}  # anchor -> (value, values it holds)
+        self.expanded = 0  # values added by aliases
 
-    def build(self, node):
-        if node.__class__ is ScalarNode:
-            return self.scalar(node)
-        built = self.done.get(id(node))
-        if built is not None:
-            return built
-        file = self.file
-        if node.__class__ is MappingNode:
-            result = Mapping()
-            pos = result.pos = {}
-            self.done[id(node)] = result
-            for key_node, value_node in node.value:
-                # Fast path: a plain string key (nearly all of them); anything else is checked.
-                if key_node.__class__ is ScalarNode and key_node.tag == STR_TAG:
-                    key = key_node.value
-                else:
-                    key = self.key(key_node)
-                    if key is None:
-                        continue
-                km = key_node.start_mark
-                if key in result:
-                    first = pos[key]
-                    self.problems.append(Problem(
-                        Location(file, km.line + 1, km.column + 1), "duplicate_key",
-                        key=key, first=f"{first[1] + 1}:{first[2] + 1}"))
-                    continue
-                vm = value_node.start_mark
-                if value_node.__class__ is ScalarNode and value_node.tag == STR_TAG:
-                    result[key] = value_node.value
-                else:
-                    result[key] = self.build(value_node)
-                pos[key] = (file, km.line, km.column, vm.line, vm.column)
-            return result
-        result = Sequence()
-        pos = result.pos = []
-        self.done[id(node)] = result
-        append, append_pos = result.append, pos.append
-        for item_node in node.value:
-            m = item_node.start_mark
-            append(self.build(item_node))
-            append_pos((file, m.line, m.column))
+    def document(self):
+        get = self.loader.get_event
+        get()  # stream start
+        if self.loader.check_event(StreamEndEvent):
+            return None
+        get()  # document start
+        value = self.values()
+        get()  # document end
+        if not self.loader.check_event(StreamEndEvent):
+            raise YamlError(Problem(_mark_location(self.file, self.loader.peek_event().start_mark),
+                                    "yaml_several_documents"))
+        return value
+
+    def values(self):
+        """The document's root value; the events from its first to its last."""
+        get, file = self.loader.get_event, self.file
+        # open collections: [value, is_mapping, key, key's mark, anchor, size, start mark]
+        stack: list[list] = []
+        while True:
+            event = get()
+            cls = event.__class__
+            size, m = 1, event.start_mark
+            if cls is ScalarEvent:
+                value = self.scalar(event)
+                if event.anchor is not None:
+                    self.new_anchor(event)
+                    self.anchors[event.anchor] = (value, 1)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if len(stack) >= limits.DEPTH:
+                    raise YamlError(Problem(_mark_location(file, event.start_mark), "yaml_too_deep",
+                                            limit=limits.DEPTH))
+                if event.anchor is not None:
+                    self.new_anchor(event)
+                if event.tag not in COLLECTION_TAGS:  # !!set, !!omap, !!python/...: not plain data
+                    raise YamlError(Problem(_mark_location(file, m), "yaml_bad_tag", tag=_short_tag(event.tag)))
+                value = Mapping() if cls is MappingStartEvent else Sequence()
+                value.pos = {} if cls is MappingStartEvent else []
+                stack.append([value, cls is MappingStartEvent, None, None, event.anchor, 1, m])
+                continue
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                value, _, _, _, anchor, size, m = stack.pop()
+                if anchor is not None:
+                    self.anchors[anchor] = (value, size)
+            else:  # an alias: the parser sends nothing else inside a document
+                value, size = self.alias(event)
+            if not stack:
+                return value
+            parent = stack[-1]
+            parent[5] += size
+            container = parent[0]
+            if not parent[1]:
+                container.append(value)
+                container.pos.append((file, m.line, m.column))
+            elif parent[2] is None:  # this value is a key
+                parent[2] = self.key(event, m, value, container)
+                parent[3] = m
+            else:
+                key, km = parent[2], parent[3]
+                parent[2] = None
+                if key is not _SKIP:
+                    container[key] = value
+                    container.pos[key] = (file, km.line, km.column, m.line, m.column)
+
+    def scalar(self, event):
+        tag, value = event.tag, event.value
+        if tag is None or tag == "!":
+            if not event.implicit[0]:  # quoted, or a literal / folded block
+                return value
+            tag = self.loader.resolve(ScalarNode, value, (True, False))
+        if tag == STR_TAG or tag == TIMESTAMP_TAG:
+            return value
+        if tag == MERGE_TAG:
+            return MergeKey
+        where = _mark_location(self.file, event.start_mark)
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        try:
+            result = self.loader.yaml_constructors[tag](self.loader, node)
+        except (KeyError, yaml.YAMLError, ValueError):
+            raise YamlError(Problem(where, "yaml_bad_scalar", tag=_short_tag(tag), value=value)) from None
+        if tag == INT_TAG or tag == FLOAT_TAG:
+            if TRAP.match(value):
+                raise YamlError(Problem(where, "yaml_11_number", value=value, number=result))
+            if result.__class__ is float and not math.isfinite(result):
+                raise YamlError(Problem(where, "yaml_not_finite", value=value))
+        if result.__class__ not in PLAIN:  # !!binary, !!set ...: not JSON data
+            raise YamlError(Problem(where, "yaml_bad_scalar", tag=_short_tag(tag), value=value))
         return result
 
-    def scalar(self, node):
-        tag = node.tag
-        if tag == STR_TAG or tag == TIMESTAMP_TAG:
-            return node.value
-        try:
-            return self.constructors[tag](self.loader, node)
-        except (KeyError, yaml.YAMLError, ValueError):
-            raise YamlError(Problem(_mark_location(self.file, node.start_mark), "yaml_bad_scalar",
-                                    tag=tag, value=node.value)) from None
+    def new_anchor(self, event) -> None:
+        if event.anchor in self.anchors:
+            raise YamlError(Problem(_mark_location(self.file, event.start_mark), "yaml_duplicate_anchor",
+                                    anchor=event.anchor))
 
-    def key(self, node):
-        """A mapping key must be a plain string; YAML 1.1 reads `on`, `no`, `1` as other types."""
-        where = _mark_location(self.file, node.start_mark)
-        if node.__class__ is not ScalarNode:
+    def alias(self, event) -> tuple[object, int]:
+        where = _mark_location(self.file, event.start_mark)
+        if event.anchor not in self.anchors:  # unknown, or the alias sits inside its own anchor
+            raise YamlError(Problem(where, "yaml_unknown_alias", anchor=event.anchor))
+        value, size = self.anchors[event.anchor]
+        self.expanded += size
+        if self.expanded > limits.ALIAS_VALUES:
+            raise YamlError(Problem(where, "yaml_alias_bomb", limit=f"{limits.ALIAS_VALUES:,}"))
+        return value, size
+
+    def key(self, event, mark, key, mapping: Mapping):
+        """A mapping key must be a plain string, given once; YAML 1.1 reads `on`, `no`, `1` as
+        other types. A bad key is reported and left out, with its value."""
+        where = _mark_location(self.file, mark)
+        if event.__class__ is not ScalarEvent:
             self.problems.append(Problem(where, "yaml_key_not_scalar"))
-            return None
-        if node.tag == MERGE_TAG:
+            return _SKIP
+        if key is MergeKey:
             self.problems.append(Problem(where, "yaml_merge_key"))
-            return None
-        key = self.scalar(node)
+            return _SKIP
         if key.__class__ is not str:
-            self.problems.append(Problem(where, "yaml_key_not_string", key=node.value,
-                                         type=type(key).__name__))
-            return None
+            self.problems.append(Problem(where, "yaml_key_not_string", key=event.value, type=type(key).__name__))
+            return _SKIP
+        if key in mapping:
+            first = mapping.pos[key]
+            self.problems.append(Problem(where, "duplicate_key", key=key, first=f"{first[1] + 1}:{first[2] + 1}"))
+            return _SKIP
         return key
+
+
+class MergeKey:
+    """The YAML 1.1 merge key ``<<``, which Playbook refuses."""
 
 
 def locate(root, path) -> Location | None:

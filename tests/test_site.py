@@ -83,6 +83,18 @@ def test_account_pages_show_findings_linked_to_their_checks(tmp_path):
     assert "[No quote below the floor price](../checks/quote_below_floor.md)" in page
 
 
+def test_every_plan_has_a_page_of_its_own_even_with_a_shared_or_reserved_id(tmp_path):
+    text = "account: {id: ID, name: NAME, tier: key_account, owner: Li Lei}\n"
+    plans = []
+    for name, plan_id in (("first", "acme"), ("second", "acme"), ("third", "index")):
+        (tmp_path / f"{name}.yaml").write_text(text.replace("ID", plan_id).replace("NAME", name), encoding="utf-8")
+        plans.append(Checked(str(tmp_path / f"{name}.yaml"), *CHECKER.check_path(str(tmp_path / f"{name}.yaml"))))
+    pages = build_pages(RULES, plans, "en", TODAY)
+    assert [pages[f"accounts/{page}.md"].split("\n# ", 1)[1].split("\n")[0] for page in ("acme", "acme-2", "index-2")] \
+        == ["first", "second", "third"]
+    assert 'href="index-2/"' in pages["accounts/index.md"]
+
+
 def test_mkdocs_builds_both_languages_offline(site):
     assert (site / "index.html").is_file() and (site / "en" / "index.html").is_file()
     assert '<html lang="zh"' in (site / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,9 @@
+"""Bounds on what Playbook reads, so that a hostile or broken file ends quickly in a clear error
+and bounded memory. Each sits far above what a real plan or rule file needs (a plan is a few KB
+and five levels deep; the largest rule file is 65 KB); bench/bench_limits.py shows they cost
+nothing on ordinary input. The README lists them."""
+
+FILE_BYTES = 5 * 2**20  # the largest file read, plan, rule file or configuration
+DEPTH = 64  # how deeply collections may nest
+ALIAS_VALUES = 10_000  # how many values aliases may add to one file ("billion laughs")
+PLANS = 100_000  # how many plans one run checks
