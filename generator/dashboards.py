@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from playbook import describe, portfolio, rule_schemas
+from playbook import describe, plan_schema, portfolio, rule_schemas
 
 from . import accounts, svg
 
@@ -28,8 +28,20 @@ def rate(value) -> str:
     return NONE if value is None else f"{value:.0%}"
 
 
+def currency() -> str:
+    """The currency of an amount that names none; amounts in any other are not added to it."""
+    return plan_schema.template()["$defs"]["currency"]["default"]
+
+
 def _total(items) -> float:
-    return sum(i.get("amount") or 0 for i in items)
+    base = currency()
+    return sum(i.get("amount") or 0 for i in items if i.get("currency", base) == base)
+
+
+def _other_currencies(details) -> int:
+    base = currency()
+    return sum(1 for d in details for i in (*d["opportunities"], *d["receivables"])
+               if i.get("amount") is not None and i.get("currency", base) != base)
 
 
 def pages(rules, checked, view, env, today, shown=None) -> dict[str, str]:
@@ -40,6 +52,7 @@ def pages(rules, checked, view, env, today, shown=None) -> dict[str, str]:
     plans, summaries, details = [c for c, _, _ in kept], [s for _, s, _ in kept], [d for _, _, d in kept]
     return {PAGE: env.get_template("dashboard.md.j2").render(
         view=view, today=today, plans=len(checked), left_out=len(checked) - len(plans),
+        currency=currency(), other_currencies=_other_currencies(details),
         funnel=_funnel(rules, view, plans, details), grades=_grades(rules, view, details),
         receivables=_receivables(rules, view, details),
         coverage=_coverage(rules, view, summaries, details),

@@ -79,7 +79,7 @@ def test_unpaid_receivables_fall_in_their_quadrant_of_the_collection_matrix():
 
 def test_buying_centre_coverage_shows_which_key_accounts_name_each_role():
     text = page(SAMPLES)
-    assert ("| Account | Economic buyer | Technical buyer | User buyer | Actual buyer \\(who pays\\) | Coach "
+    assert ("| Account | Economic buyer | Technical buyer | User buyer | Actual buyer (who pays) | Coach "
             "| Purchasing department |") in text
     assert "| [京运顺达出租汽车有限公司](accounts/jingyun_taxi_fleet.md) | ✓ | ✓ | ✓ | ✓ | ✓ |  |" in text
     assert "| Share | 100% | 100% | 100% | 100% | 100% | 67% |" in text
@@ -117,8 +117,19 @@ def test_rule_text_is_escaped_in_charts_and_tables(company):
     text = page(SAMPLES, rules=rules)
     assert "<b>" not in text
     assert "Target &lt;b&gt;&amp;&lt;/b&gt; [x](y)</text>" in text  # in an SVG: XML-escaped
-    assert "| Target &lt;b&gt;&amp;&lt;/b&gt; \\[x\\]\\(y\\) | 3 |" in text  # in a table: Markdown text
+    assert "| Target &lt;b&gt;&amp;&lt;/b&gt; \\[x\\](y) | 3 |" in text  # in a table: Markdown text
     svgs(text)
+
+
+def test_amounts_in_another_currency_are_not_added_to_the_default_one(tmp_path):
+    plan = tmp_path / "usd.yaml"
+    plan.write_text("account: {id: usd, name: USD Ltd, tier: key_account, owner: Li Lei}\n"
+                    "opportunities:\n"
+                    "  - {id: o1, name: Servers, stage: potential, amount: 1000, currency: USD}\n"
+                    "  - {id: o2, name: Racks, stage: potential, amount: 500}\n", encoding="utf-8")
+    text = page([Checked(str(plan), *CHECKER.check_path(str(plan)))])
+    assert "| Potential opportunity | 2 | 500 |" in text
+    assert "Amounts are in CNY. 1 amounts in other currencies are not added in." in text
 
 
 def test_no_plans_give_an_empty_dashboard_not_an_error():

@@ -59,7 +59,7 @@ ID_PATTERN = "^[a-z0-9][a-z0-9_.-]*$"
 # not silently with plans that are no longer valid.
 KNOWN_KEYWORDS = {"$ref", "type", "enum", "properties", "required", "additionalProperties", "propertyNames",
                   "items", "minItems", "minimum", "maximum", "minLength", "maxLength", "pattern", "format",
-                  "$schema", "$id", "$defs", "title", "description"}
+                  "$schema", "$id", "$defs", "title", "description", "default"}
 
 # Dates around the run's date, so that visits are recent or overdue and receivables due or not.
 DATES = st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31)).map(dt.date.isoformat)
