@@ -32,6 +32,8 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 PLAIN = (bool, int, float, str, type(None))
+# A plain scalar can read as something other than text only if it starts with one of these
+RESOLVABLE = frozenset(yaml.CSafeLoader.yaml_implicit_resolvers)
 COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 LINE_BREAK = re.compile(rb"\r\n|[\r\n]|\xc2\x85|\xe2\x80[\xa8\xa9]")  # as YAML counts lines, in UTF-8
 TRAP = re.compile(r"[-+]?(0[0-9_]|[0-9_]*:)")  # YAML 1.1 octal (010 is 8) and base 60 (1:30 is 90)
@@ -217,27 +219,29 @@ class _Builder:
     def scalar(self, event):
         tag, value = event.tag, event.value
         if tag is None or tag == "!":
-            if not event.implicit[0]:  # quoted, or a literal / folded block
+            if not event.implicit[0] or (value and value[0] not in RESOLVABLE):  # quoted, or text
                 return value
             tag = self.loader.resolve(ScalarNode, value, (True, False))
         if tag == STR_TAG or tag == TIMESTAMP_TAG:
             return value
         if tag == MERGE_TAG:
             return MergeKey
-        where = _mark_location(self.file, event.start_mark)
         node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
             result = self.loader.yaml_constructors[tag](self.loader, node)
         except (KeyError, yaml.YAMLError, ValueError):
-            raise YamlError(Problem(where, "yaml_bad_scalar", tag=_short_tag(tag), value=value)) from None
+            raise self.error(event, "yaml_bad_scalar", tag=_short_tag(tag), value=value) from None
         if tag == INT_TAG or tag == FLOAT_TAG:
             if TRAP.match(value):
-                raise YamlError(Problem(where, "yaml_11_number", value=value, number=result))
+                raise self.error(event, "yaml_11_number", value=value, number=result)
             if result.__class__ is float and not math.isfinite(result):
-                raise YamlError(Problem(where, "yaml_not_finite", value=value))
-        if result.__class__ not in PLAIN:  # !!binary, !!set ...: not JSON data
-            raise YamlError(Problem(where, "yaml_bad_scalar", tag=_short_tag(tag), value=value))
+                raise self.error(event, "yaml_not_finite", value=value)
+        elif result.__class__ not in PLAIN:  # !!binary, !!set ...: not JSON data
+            raise self.error(event, "yaml_bad_scalar", tag=_short_tag(tag), value=value)
         return result
+
+    def error(self, event, code: str, **params) -> YamlError:
+        return YamlError(Problem(_mark_location(self.file, event.start_mark), code, **params))
 
     def new_anchor(self, event) -> None:
         if event.anchor in self.anchors:
