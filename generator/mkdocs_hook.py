@@ -110,10 +110,9 @@ def _check(lang: str, today: dt.date):
 
 
 def _start_english(config, today: dt.date) -> None:
-    """Build the English site in a second process, into a directory beside the site."""
-    site = Path(config.site_dir).resolve()
-    site.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".playbook-en-", dir=site.parent))
+    """Build the English site in a second process, into a directory beside the site (which
+    _build_aside has made sure exists)."""
+    work = Path(tempfile.mkdtemp(prefix=".playbook-en-", dir=Path(config.site_dir).parent))
     errors = open(work / "stderr.txt", "w+", encoding="utf-8")
     env = {**os.environ, LANG_ENV: "en", TODAY_ENV: today.isoformat()}
     process = subprocess.Popen([sys.executable, "-c", ENGLISH, config.config_file_path, str(work / "en")],

@@ -78,25 +78,21 @@ def load_file(path: str, problems: list[Problem]) -> object:
 
 
 def read(path: str) -> bytes:
-    """A file's bytes, at most ``limits.FILE_BYTES`` of them (a device or a pipe named like a plan
-    cannot make us read forever); YamlError when it cannot be read or is larger."""
+    """A file's bytes, at most ``limits.FILE_BYTES`` + 1 of them (a device or a pipe named like a
+    plan cannot make us read forever; load_bytes refuses the one too many); YamlError when it
+    cannot be read."""
     try:
         with open(path, "rb") as f:
             data = f.read(limits.FILE_BYTES + 1)
     except OSError as e:
         raise YamlError(Problem(Location(path, 1, 1), "file_unreadable", detail=e.strerror or str(e))) from None
-    _check_size(data, path)
     return data
-
-
-def _check_size(data: bytes | str, file: str) -> None:
-    if len(data) > limits.FILE_BYTES:
-        raise YamlError(Problem(Location(file, 1, 1), "file_too_large", limit=f"{limits.FILE_BYTES // 2**20} MB"))
 
 
 def load_bytes(data: bytes | str, file: str, problems: list[Problem]) -> object:
     """Load one YAML document from ``data``; ``file`` is the name used in positions."""
-    _check_size(data, file)
+    if len(data) > limits.FILE_BYTES:
+        raise YamlError(Problem(Location(file, 1, 1), "file_too_large", limit=f"{limits.FILE_BYTES // 2**20} MB"))
     loader = yaml.CSafeLoader(data)
     try:
         return _Builder(loader, file, problems).document()
@@ -182,12 +178,11 @@ class _Builder:
                     self.anchors[event.anchor] = (value, 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if len(stack) >= limits.DEPTH:
-                    raise YamlError(Problem(_mark_location(file, event.start_mark), "yaml_too_deep",
-                                            limit=limits.DEPTH))
+                    raise self.error(event, "yaml_too_deep", limit=limits.DEPTH)
                 if event.anchor is not None:
                     self.new_anchor(event)
                 if event.tag not in COLLECTION_TAGS:  # !!set, !!omap, !!python/...: not plain data
-                    raise YamlError(Problem(_mark_location(file, m), "yaml_bad_tag", tag=_short_tag(event.tag)))
+                    raise self.error(event, "yaml_bad_tag", tag=_short_tag(event.tag))
                 value = Mapping() if cls is MappingStartEvent else Sequence()
                 value.pos = {} if cls is MappingStartEvent else []
                 stack.append([value, cls is MappingStartEvent, None, None, event.anchor, 1, m])
@@ -245,17 +240,15 @@ class _Builder:
 
     def new_anchor(self, event) -> None:
         if event.anchor in self.anchors:
-            raise YamlError(Problem(_mark_location(self.file, event.start_mark), "yaml_duplicate_anchor",
-                                    anchor=event.anchor))
+            raise self.error(event, "yaml_duplicate_anchor", anchor=event.anchor)
 
     def alias(self, event) -> tuple[object, int]:
-        where = _mark_location(self.file, event.start_mark)
         if event.anchor not in self.anchors:  # unknown, or the alias sits inside its own anchor
-            raise YamlError(Problem(where, "yaml_unknown_alias", anchor=event.anchor))
+            raise self.error(event, "yaml_unknown_alias", anchor=event.anchor)
         value, size = self.anchors[event.anchor]
         self.expanded += size
         if self.expanded > limits.ALIAS_VALUES:
-            raise YamlError(Problem(where, "yaml_alias_bomb", limit=f"{limits.ALIAS_VALUES:,}"))
+            raise self.error(event, "yaml_alias_bomb", limit=f"{limits.ALIAS_VALUES:,}")
         return value, size
 
     def key(self, event, mark, key, mapping: Mapping):
