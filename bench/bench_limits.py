@@ -52,10 +52,14 @@ PLAN = "account: {id: acme, name: ACME, tier: key_account, owner: Li Lei}\n"
 def hostile_files(work: Path) -> dict[str, Path]:
     laughs = "".join(f"  - &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8))
     line = "  - {action: a line of a very long list, repeated until the file is large}\n"
+    # each contact a finding; every line a suppression comment, half of which suppress nothing
+    contacts = "".join(f"  - {{id: c{i}, name: N, role: buyer}}  # playbook: ignore[{checks[i % 2]}] legacy\n"
+                       for checks in [("plan_format", "stage_evidence")] for i in range(55_000))
     texts = {
         "billion laughs (9^9 strings)": PLAN + "next_steps:\n  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + laughs,
         "100,000 nested lists": "account: " + "[" * 100_000 + "]" * 100_000 + "\n",
         "a 50 MB plan": PLAN + "next_steps:\n" + line * (50 * 2**20 // len(line)),
+        "a 5 MB plan: 55,000 findings, 55,000 suppressions": PLAN + "contacts:\n" + contacts,
     }
     files = {}
     for i, (name, text) in enumerate(texts.items()):

@@ -18,7 +18,6 @@ from playbook.starter import PLAN_ID
 
 from .views import View
 
-PRIVATE = "x-private"  # the plan schema's mark of a field that never leaves the plan
 RECEIVABLE_SCOPE = "receivables[*]"
 
 
@@ -33,20 +32,8 @@ class Checked:
 
 @cache
 def private_paths() -> tuple[tuple[str, ...], ...]:
-    """Where the plan schema marks a field private, as key paths ("*": every item or value)."""
-    return tuple(_private(plan_schema.template(), ()))
-
-
-def _private(schema: dict, path: tuple) -> list[tuple[str, ...]]:
-    if schema.get(PRIVATE):
-        return [path]
-    if "$ref" in schema:  # "#/$defs/text"
-        return _private(plan_schema.template()["$defs"][schema["$ref"].rsplit("/", 1)[-1]], path)
-    found = [p for key, sub in (schema.get("properties") or {}).items() for p in _private(sub, (*path, key))]
-    for each in ("items", "additionalProperties"):
-        if isinstance(schema.get(each), dict):
-            found += _private(schema[each], (*path, "*"))
-    return found
+    """Where the plan schema marks a field private."""
+    return plan_schema.private_paths(plan_schema.template())
 
 
 def public(plan: dict) -> dict:
@@ -69,25 +56,32 @@ def _without(value, path: tuple):
     return {**value, key: _without(value[key], rest)}
 
 
+# The names the accounts index itself takes under accounts/ (accounts/index.md, accounts/index.html).
+RESERVED = frozenset({"index", "index.html"})
+MARK = "~"  # no account id holds it: the names made with it never meet an id's own
+
+
 def page_id(c: Checked) -> str:
-    """The account's page name: its id when it is a valid one (never a path), else its file's name."""
+    """The account page's name, from the plan alone: its account id when the plan is well-formed
+    (a name the index reserves gets MARK after it); else MARK and its file's name, which no
+    well-formed plan's page can take."""
     account = c.plan.get("account") if isinstance(c.plan, dict) else None
     plan_id = account.get("id") if isinstance(account, dict) else None
     if isinstance(plan_id, str) and PLAN_ID.match(plan_id):
-        return plan_id
+        return plan_id + MARK if plan_id in RESERVED else plan_id
     stem = c.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-    return re.sub(r"[^a-z0-9_.-]", "_", stem).lstrip(".") or "plan"
+    return MARK + (re.sub(r"[^a-z0-9_.-]", "_", stem) or "plan")
 
 
 def unique_pages(summaries: list[dict]) -> list[dict]:
-    """Every plan gets a page of its own: a second plan with the same account id (or the id
-    "index", the accounts index's own name) takes the id with -2, -3, ... after it."""
-    taken = {"index"}
+    """Every plan gets a page of its own: a second plan with the page name of an earlier one (two
+    files with one account id) takes MARK and 2, 3, ... after it."""
+    taken = set()
     for s in summaries:
         base, n = s["id"], 1
         while s["id"] in taken:
             n += 1
-            s["id"] = f"{base}-{n}"
+            s["id"] = f"{base}{MARK}{n}"
         taken.add(s["id"])
     return summaries
 

@@ -1,65 +1,106 @@
 """The thin MkDocs hook: check the plans, generate the pages in memory, build English beside Chinese.
 
 One `mkdocs build` gives the whole site. This build is Chinese (the default, at the root); when
-it starts, the hook starts the English build in a second process, into a directory beside the
-site, and when it ends moves that into `en/`. Each language has its own navigation and its own
-search index, and the two use both cores. Nothing generated is written into the source tree.
+it starts, the hook starts the English build in a second process, and when it ends moves that
+into `en/`. Each language has its own navigation and its own search index, and the two use both
+cores. Nothing generated is written into the source tree.
 
-The site is built aside, in a directory next to it, and swapped in only when the whole build has
-succeeded: a failed build leaves the previous site as it was.
+The site is built aside and swapped in only when the whole build has succeeded (``site_dir``): a
+failed or interrupted build leaves the previous site as it was, and nothing beside it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
+import threading
 from pathlib import Path
 
-import yaml
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator import search
+from generator import search, site_dir
 from generator.accounts import Checked
 from generator.pages import build_pages, nav
+from playbook import i18n
 from playbook.checker import Checker
 from playbook.config import load_config
 from playbook.paths import PlanPathError, plan_files
 from playbook.problems import ProblemsError
 from playbook.rulecache import cached_rules
+from playbook.ruleset import default_rules_dir
 
 LANG_ENV = "PLAYBOOK_SITE_LANG"  # "en" in the English build's process
 TODAY_ENV = "PLAYBOOK_TODAY"
+MESSAGES_ENV = "PLAYBOOK_LANG"  # the language of the build's own messages (the CLI's --lang)
+# The dates a site carries (its sitemap's, its gzip headers') must fit in gzip's 32-bit field.
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2106, 2, 6)
+EN_WORK = ".en-build"  # inside the new site, where the English build writes (MkDocs leaves dot names)
 ENGLISH = """\
-import sys, yaml
+import os, sys, threading, yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+def orphaned():  # the parent closes our stdin when it ends, or when it is killed: stop then too
+    while os.read(0, 4096):  # the raw descriptor: a buffered reader's lock would stall our exit
+        pass
+    os._exit(1)
+threading.Thread(target=orphaned, daemon=True).start()
 config_file, site_dir = sys.argv[1:]
 with open(config_file, encoding="utf-8") as f:
     theme = yaml.safe_load(f)["theme"]
 build(load_config(config_file, site_dir=site_dir, theme={**theme, "language": "en"}))
 """
 _state: dict = {}
+log = logging.getLogger("mkdocs.plugins.playbook")
+
+
+def _messages_lang() -> str:
+    return os.environ.get(MESSAGES_ENV) or i18n.default_lang()
+
+
+def _error(code: str, **params) -> PluginError:
+    return PluginError(i18n.text(code, _messages_lang(), **params))
 
 
 def _today() -> dt.date:
     text = os.environ.get(TODAY_ENV)
-    return dt.date.fromisoformat(text) if text else dt.date.today()
+    try:
+        today = dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise _error("site_bad_today", value=text) from None
+    if not FIRST_DAY <= today <= LAST_DAY:
+        raise _error("site_today_out_of_range", value=today.isoformat(), first=FIRST_DAY.isoformat(),
+                     last=LAST_DAY.isoformat())
+    return today
+
+
+def on_startup(command, dirty):
+    """A build stopped by SIGTERM (as `timeout` and service managers send) cleans up like one
+    stopped by Ctrl-C: the signal becomes an exception, and on_shutdown runs."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        _state["sigterm"] = signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def on_config(config):
     lang = os.environ.get(LANG_ENV, "zh")
     today = _today()
     _date_from(today)
+    settings = _settings()
+    plans = [Path(p) for p in settings.plans] or [Path("accounts")]
     if lang == "zh":  # first: the English build checks and generates alongside, on the other core
-        _build_aside(config)
+        _build_aside(config, [*plans, *map(Path, settings.rules), default_rules_dir()])
         _start_english(config, today)
-    rules, checked = _check(lang, today)
+    rules, checked = _check(settings, plans, lang, today)
     _state["pages"] = build_pages(rules, checked, lang, today)
     config.nav = nav(rules, lang)
     if lang == "zh":
@@ -75,48 +116,58 @@ def _date_from(today: dt.date) -> None:
         os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
 
 
-def _build_aside(config) -> None:
-    """Point the build at a new directory beside the site; on_post_build swaps it in."""
-    site = Path(config.site_dir).resolve()
-    site.parent.mkdir(parents=True, exist_ok=True)
-    _state["site"] = (site, Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent)))
-    config.site_dir = str(_state["site"][1])
+def _build_aside(config, inputs: list[Path]) -> None:
+    """Point the build at a new directory beside the site, once the site directory is one that
+    may be replaced; on_post_build swaps it in."""
+    site = Path(config.site_dir)
+    inputs += [Path(config.docs_dir), *(Path(d) for d in config.theme.dirs[:1])]
+    try:
+        site = site.resolve()
+        site_dir.guard(site, inputs, Path.cwd())
+        _state["site"] = site_dir.Aside(site)
+    except site_dir.SiteDirError as e:
+        raise PluginError(e.render(_messages_lang())) from None
+    except (OSError, RuntimeError) as e:  # RuntimeError: a symbolic link loop
+        raise _error("site_dir_unusable", path=str(site), detail=getattr(e, "strerror", None) or str(e)) from None
+    config.site_dir = str(_state["site"].path)
 
 
-def _swap_in() -> Path:
-    """Put the new site where the old one was, then remove the old one."""
-    site, new = _state.pop("site")
-    old = site.with_name(f".{site.name}-old-{os.getpid()}")
-    if site.exists():
-        site.rename(old)
-    new.rename(site)
-    shutil.rmtree(old, ignore_errors=True)
-    return site
+def _settings():
+    try:
+        return load_config()
+    except ProblemsError as e:  # the same one-line errors as `playbook check`, no traceback
+        raise PluginError("\n".join(p.render(_messages_lang()) for p in e.problems)) from None
 
 
-def _check(lang: str, today: dt.date):
+def _check(settings, plans: list[Path], lang: str, today: dt.date):
     """The rules, and every plan checked as of ``today``."""
     try:
-        settings = load_config()
         rules = cached_rules([Path(p) for p in settings.rules])
-    except ProblemsError as e:  # the same one-line errors as `playbook rules`, no traceback
-        raise PluginError("\n".join(p.render(lang) for p in e.problems)) from None
+    except ProblemsError as e:
+        raise PluginError("\n".join(p.render(_messages_lang()) for p in e.problems)) from None
     try:
-        files = plan_files([Path(p) for p in settings.plans] or [Path("accounts")])
+        found = plan_files(plans)
     except PlanPathError as e:
-        raise PluginError(e.render(lang)) from None
+        raise PluginError("\n".join(e.lines(_messages_lang()))) from None
+    if lang == "zh":  # said once, not by both builds
+        for skipped in found.skipped:
+            log.warning(skipped.render(_messages_lang()))
     checker = Checker(rules, today, settings.severity, settings.disable)
-    return rules, [Checked(path, *checker.check_path(path)) for path in files]
+    return rules, [Checked(path, *checker.check_path(path)) for path in found.files]
 
 
 def _start_english(config, today: dt.date) -> None:
-    """Build the English site in a second process, into a directory beside the site (which
-    _build_aside has made sure exists)."""
-    work = Path(tempfile.mkdtemp(prefix=".playbook-en-", dir=Path(config.site_dir).parent))
+    """Build the English site in a second process, into the new site's EN_WORK. It shares the new
+    site's lock and the process group (Ctrl-C and `timeout` reach it too), and stops when this
+    process ends, however it ends."""
+    aside = _state["site"]
+    work = aside.path / EN_WORK
+    work.mkdir()
     errors = open(work / "stderr.txt", "w+", encoding="utf-8")
     env = {**os.environ, LANG_ENV: "en", TODAY_ENV: today.isoformat()}
     process = subprocess.Popen([sys.executable, "-c", ENGLISH, config.config_file_path, str(work / "en")],
-                               env=env, stdout=subprocess.DEVNULL, stderr=errors)
+                               env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
+                               pass_fds=(aside.lock,))
     _state["english"] = (process, work, errors)
 
 
@@ -139,7 +190,7 @@ def on_post_build(config):
     if "english" in _state:
         _finish_english(config)
     if "site" in _state:
-        config.site_dir = str(_swap_in())
+        config.site_dir = str(_state.pop("site").swap_in())
 
 
 def _finish_english(config) -> None:
@@ -149,8 +200,9 @@ def _finish_english(config) -> None:
             errors.seek(0)
             lines = errors.read().strip().splitlines()
             raise PluginError(f"English site: {lines[-1] if lines else 'the build failed'}")
-        shutil.move(str(work / "en"), os.path.join(config.site_dir, "en"))
+        os.rename(work / "en", Path(config.site_dir, "en"))
     finally:
+        process.stdin.close()
         errors.close()
         shutil.rmtree(work, ignore_errors=True)
 
@@ -160,13 +212,16 @@ def on_build_error(error):
     english = _state.pop("english", None)
     if english:
         english[0].kill()
+        english[0].wait()
+        english[0].stdin.close()
         english[2].close()
-        shutil.rmtree(english[1], ignore_errors=True)
     site = _state.pop("site", None)
     if site:
-        shutil.rmtree(site[1], ignore_errors=True)
+        site.discard()
 
 
 def on_shutdown():
-    """The same when `serve` stops half-way through a build (Ctrl-C)."""
+    """The same when a build stops half-way (Ctrl-C, SIGTERM, `serve` ending); SIGTERM is as before."""
     on_build_error(None)
+    if "sigterm" in _state:
+        signal.signal(signal.SIGTERM, _state.pop("sigterm"))

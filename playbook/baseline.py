@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 from .checker import Finding
 from .problems import Problem, ProblemsError
@@ -23,30 +26,61 @@ def fingerprint(finding: Finding) -> str:
 
 
 def write(path: str, findings: list[Finding]) -> None:
+    """Write the baseline whole or not at all (a new file moved into place); OSError if it cannot be."""
     entries = sorted(({"fingerprint": fingerprint(f), "file": f.location.file, "check": f.check,
                        "message": f.message["en"]} for f in findings),
                      key=lambda e: (e["file"], e["check"], e["fingerprint"]))
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump({"version": VERSION, "findings": entries}, f, ensure_ascii=False, indent=2)
-        f.write("\n")
+    target = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"version": VERSION, "findings": entries}, f, ensure_ascii=False, indent=2)
+            f.write("\n")
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def read(path: str) -> Counter:
-    """How many times each fingerprint is accepted."""
+    """How many times each fingerprint is accepted. ProblemsError when the file is missing, cannot
+    be read, or is not a baseline."""
+    where = Location(path, 1, 1)
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
-        return Counter(e["fingerprint"] for e in data["findings"])
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise ProblemsError([Problem(Location(path, 1, 1), "bad_baseline", detail=str(e))]) from None
+    except FileNotFoundError:
+        raise ProblemsError([Problem(where, "baseline_missing", path=path)]) from None
+    except OSError as e:
+        raise ProblemsError([Problem(where, "file_unreadable", detail=e.strerror or str(e))]) from None
+    except ValueError as e:  # not JSON, or not UTF-8
+        line, column = getattr(e, "lineno", 1), getattr(e, "colno", 1)
+        raise ProblemsError([Problem(Location(path, line, column), "baseline_not_json", detail=getattr(e, "msg", str(e)))]) from None
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
+                                                 for e in entries):
+        raise ProblemsError([Problem(where, "baseline_wrong_shape")])
+    return Counter(e["fingerprint"] for e in entries)
 
 
 class Gate:
-    """Lets through the findings not in the baseline (all of them, without one), counting the rest."""
+    """Lets through the findings not in the baseline (all of them, without one), counting the rest;
+    ``stale`` then counts the accepted findings that were not found again (fixed since)."""
 
     def __init__(self, accepted: Counter | None):
         self.left = Counter(accepted or ())
         self.baselined = 0
+
+    @property
+    def stale(self) -> int:
+        return sum(self.left.values())
 
     def new_only(self, findings: list[Finding]) -> list[Finding]:
         if not self.left:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from . import facts as facts_module
 from . import i18n
 from .fastschema import FastSchema
-from .plan_schema import plan_schema
+from .plan_schema import is_private, plan_schema
 from .problems import Problem
 from .ruleset import RuleSet
 from .yamlload import Location, Mapping, YamlError, load_bytes, locate, read
@@ -141,13 +141,15 @@ class Checker:
             plan = load_bytes(raw, path, problems)
         except YamlError as e:
             return None, self._keep([self._format_finding(e.problem)])
-        found = [self._format_finding(p) for p in problems]
+        private = self.plan_validator.private
+        found = [self._format_finding(p.hidden() if is_private(p.node, private) else p) for p in problems]
         well_formed = False
         if not isinstance(plan, Mapping):
             found.append(self._format_finding(Problem(Location(path, 1, 1), "plan_not_mapping")))
         else:
             well_formed, checked = self._check_data(plan, path)
-            found += checked
+            said = {f.location for f in found}  # a value YAML could not read is not reported twice
+            found += [f for f in checked if f.check != FORMAT_CHECK or f.location not in said]
         findings = sorted(self._suppress(self._keep(found), raw, path), key=Finding.sort_key)
         return (plan if well_formed else None), findings
 
@@ -179,7 +181,8 @@ class Checker:
                         continue
                     at = (*where, *check.at.split(".")) if check.at else where
                     location = locate(plan, at) or locate(plan, where) or Location(path, 1, 1)
-                    message = {lang: FORMATTER.vformat(text, (), view) for lang, text in check.message.items()}
+                    message = {lang: i18n.one_line(FORMATTER.vformat(text, (), view))
+                               for lang, text in check.message.items()}
                     key = f"{stable_path(plan, where)}.{check.at or ''}"
                     found.append(Finding(location, check.severity, check.id, message, key))
         return found
@@ -215,10 +218,13 @@ class Checker:
             suppressions.append((number + 1 if alone else number, where, ids, match.group(2).strip()))
         if not suppressions:
             return findings
+        covering: dict[tuple[int, str], int] = {}  # (line, check) -> the first suppression that covers it
+        for i, (covers, _, ids, _) in enumerate(suppressions):
+            for check in ids:
+                covering.setdefault((covers, check), i)
         used, kept = set(), []
         for f in findings:
-            hit = next((i for i, (covers, _, ids, _) in enumerate(suppressions)
-                        if covers == f.location.line and f.check in ids), None)
+            hit = covering.get((f.location.line, f.check))
             if hit is None:
                 kept.append(f)
             else:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from .ruleset import RuleSet
 from .starter import PLAN_ID, starter_plan, starter_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF}  # writing stdout failed
 
 
 def _lang_from_argv(argv: list[str]) -> str:
@@ -32,14 +35,23 @@ def _lang_from_argv(argv: list[str]) -> str:
     return i18n.default_lang()
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line, like every other problem (``--help`` shows the usage)."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: {i18n.one_line(message)}\n")
+
+
 def build_parser(lang: str) -> argparse.ArgumentParser:
     t = lambda code: i18n.text(code, lang)  # noqa: E731
-    common = argparse.ArgumentParser(add_help=False)
+    date, positive = _date(lang), _positive(lang)
+    common = _Parser(add_help=False)
     common.add_argument("--lang", choices=i18n.LANGS, default=argparse.SUPPRESS, help=t("cli_lang"))
     common.add_argument("--rules", action="append", type=Path, default=argparse.SUPPRESS,
                         metavar="DIR", help=t("cli_rules_dir"))
     common.add_argument("--config", default=argparse.SUPPRESS, metavar="FILE", help=t("cli_config"))
-    parser = argparse.ArgumentParser(prog="playbook", description=t("cli_description"), parents=[common])
+    common.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=t("cli_verbose"))
+    parser = _Parser(prog="playbook", description=t("cli_description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"playbook {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("rules", parents=[common], help=t("cli_rules_help"), description=t("cli_rules_help"))
@@ -47,43 +59,82 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("id", help=t("cli_explain_id"))
     p = sub.add_parser("check", parents=[common], help=t("cli_check_help"), description=t("cli_check_help"))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=t("cli_check_paths"))
-    p.add_argument("--today", type=_date, default=dt.date.today(), metavar="YYYY-MM-DD", help=t("cli_today"))
+    p.add_argument("--today", type=date, default=dt.date.today(), metavar="YYYY-MM-DD", help=t("cli_today"))
     p.add_argument("--format", choices=reporters.FORMATS, help=t("cli_format"))
     p.add_argument("--fail-on", choices=SEVERITIES, help=t("cli_fail_on"))
     p.add_argument("--site-url", metavar="URL", help=t("cli_site_url"))
     p.add_argument("--baseline", metavar="FILE", help=t("cli_baseline"))
     p.add_argument("--update-baseline", action="store_true", help=t("cli_update_baseline"))
-    p.add_argument("--jobs", type=int, metavar="N", help=t("cli_jobs"))
+    p.add_argument("--jobs", type=positive, metavar="N", help=t("cli_jobs"))
     sub.add_parser("schema", parents=[common], help=t("cli_schema_help"), description=t("cli_schema_help"))
     for name, about in (("build", "cli_build_help"), ("serve", "cli_serve_help")):
         p = sub.add_parser(name, parents=[common], help=t(about), description=t(about))
-        p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=t("cli_today"))
+        p.add_argument("--today", type=date, metavar="YYYY-MM-DD", help=t("cli_today"))
         if name == "build":
             p.add_argument("--site-dir", metavar="DIR", help=t("cli_site_dir"))
+        else:
+            p.add_argument("--host", default="127.0.0.1", help=t("cli_host"))
+            p.add_argument("--port", type=positive, default=8000, help=t("cli_port"))
     p = sub.add_parser("new", parents=[common], help=t("cli_new_help"), description=t("cli_new_help"))
     p.add_argument("id", help=t("cli_new_id"))
     p.add_argument("--dir", type=Path, default=Path("accounts"), help=t("cli_new_dir"))
     return parser
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(text) from None
+def _date(lang: str):
+    """The type of ``--today``: a real date, and when it is not, what is wrong with it."""
+
+    def date(text: str) -> dt.date:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise argparse.ArgumentTypeError(i18n.text("cli_bad_date", lang, value=text))
+        year, month, day = map(int, text.split("-"))
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            code = "cli_bad_month" if not 1 <= month <= 12 else "cli_bad_day" if year else "cli_bad_year"
+            raise argparse.ArgumentTypeError(i18n.text(code, lang, value=text, month=month, day=day)) from None
+
+    return date
+
+
+def _positive(lang: str):
+    def positive(text: str) -> int:
+        if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
+            raise argparse.ArgumentTypeError(i18n.text("cli_not_positive", lang, value=text))
+        return int(text)
+
+    return positive
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     lang = _lang_from_argv(argv)
     try:
-        return run(build_parser(lang).parse_args(argv), lang)
+        code = run(build_parser(lang).parse_args(argv), lang)
+        sys.stdout.flush()  # a full disk or a closed pipe is found here, not at the interpreter's exit
+        return code
     except KeyboardInterrupt:
         print(i18n.text("interrupted", lang), file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader (head, less) went away: nothing left to say
-        sys.stderr.close()
+        _drop_stdout()
         return EXIT_OK
+    except OSError as e:  # what no command foresaw: still one line
+        if e.filename is None and e.errno in OUTPUT_ERRORS:
+            _drop_stdout()
+            return _usage(lang, "cli_output_failed", detail=e.strerror)
+        return _usage(lang, "cli_os_error", detail=e.strerror or str(e), path=e.filename or "-")
+
+
+def _drop_stdout() -> None:
+    """What is still buffered for stdout can never be written: let it go quietly at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
 
 
 def run(args, lang: str) -> int:
@@ -92,8 +143,11 @@ def run(args, lang: str) -> int:
     except ProblemsError as e:
         return _usage(lang, "cli_config_invalid", e.problems, count=len(e.problems))
     lang = getattr(args, "lang", None) or config.lang or lang
+    layers = [*map(Path, config.rules), *getattr(args, "rules", [])]
+    if getattr(args, "verbose", False):
+        _tell_configuration(config, layers, lang)
     try:
-        rules = cached_rules([*map(Path, config.rules), *getattr(args, "rules", [])])
+        rules = cached_rules(layers)
     except ProblemsError as e:
         for problem in e.problems:
             print(problem.render(lang), file=sys.stderr)
@@ -127,11 +181,24 @@ def run(args, lang: str) -> int:
     return EXIT_OK
 
 
+def _tell_configuration(config: Config, layers: list[Path], lang: str) -> None:
+    """--verbose: which configuration file was read (the first found; the other is not merged)."""
+    print(i18n.text("cli_config_used", lang, path=config.source or i18n.Text("cli_config_none")), file=sys.stderr)
+    if config.unread:
+        print(i18n.text("cli_config_unread", lang, path=config.unread, used=config.source), file=sys.stderr)
+    for layer in layers:
+        print(i18n.text("cli_rules_layer", lang, path=layer), file=sys.stderr)
+
+
 def check(rules: RuleSet, config: Config, args, lang: str) -> int:
     try:
-        files = plan_files(args.paths or [Path(p) for p in config.plans] or [Path("accounts")])
+        found = plan_files(args.paths or [Path(p) for p in config.plans] or [Path("accounts")])
     except PlanPathError as e:
-        return _usage(lang, e.code, **e.fields)
+        for line in e.lines(lang):
+            print(f"playbook: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    for skipped in found.skipped:
+        print(f"playbook: {skipped.render(lang)}", file=sys.stderr)
     baseline_path = args.baseline or config.baseline
     if args.update_baseline and not baseline_path:
         return _usage(lang, "cli_update_needs_baseline")
@@ -140,16 +207,23 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
         try:
             accepted = baseline.read(baseline_path)
         except ProblemsError as e:
-            return _usage(lang, "cli_baseline_invalid", e.problems)
+            return _problems(lang, e.problems)
+    elif baseline_path and os.path.isdir(baseline_path):
+        return _usage(lang, "cli_baseline_is_directory", path=baseline_path)
     checker = Checker(rules, args.today, config.severity, config.disable)
-    run = batch.Run(checker, files, args.jobs or batch.default_jobs(len(files)))
+    run = batch.Run(checker, found.files, args.jobs or batch.default_jobs(len(found.files)))
     if args.update_baseline:
-        found = [f for _, findings in run for f in findings] + run.portfolio_findings
-        baseline.write(baseline_path, found)
-        print(i18n.text("cli_baseline_written", lang, count=len(found), path=baseline_path))
+        findings = [f for _, findings in run for f in findings] + run.portfolio_findings
+        try:
+            baseline.write(baseline_path, findings)
+        except OSError as e:
+            return _usage(lang, "cli_baseline_unwritable", path=baseline_path, detail=e.strerror or str(e))
+        print(i18n.text("cli_baseline_written", lang, count=len(findings), path=baseline_path))
         return EXIT_OK
     fmt = args.format or "text"
-    ctx = reporters.Context(rules, lang, args.site_url or config.site_url or "site/", args.today.isoformat())
+    fail_on = args.fail_on or config.fail_on or "error"
+    ctx = reporters.Context(rules, lang, args.site_url or config.site_url or "site/", args.today.isoformat(),
+                            fail_on)
     outputs = [reporters.writer(fmt, ctx, sys.stdout)]
     if args.format is None and os.environ.get("GITHUB_ACTIONS") == "true":
         outputs.append(reporters.writer("github", ctx, sys.stdout))  # annotations beside the text
@@ -161,38 +235,32 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
     portfolio_findings = gate.new_only(run.portfolio_findings)
     for out in outputs:
         out.finish(portfolio_findings, run.portfolio)
-    if fmt == "text" and gate.baselined:
-        print(i18n.text("cli_baselined", lang, count=gate.baselined))
-    fail_on = at_or_above(args.fail_on or config.fail_on or "error")
-    return EXIT_FINDINGS if any(outputs[0].counts[s] for s in fail_on) else EXIT_OK
+    if gate.baselined or gate.stale:
+        out = sys.stdout if fmt == "text" else sys.stderr
+        if gate.baselined:
+            print(i18n.text("cli_baselined", lang, count=gate.baselined), file=out)
+        if gate.stale:
+            print(i18n.text("cli_baseline_stale", lang, count=gate.stale, path=baseline_path), file=out)
+    return EXIT_FINDINGS if any(outputs[0].counts[s] for s in at_or_above(fail_on)) else EXIT_OK
 
 
 def site(args, lang: str) -> int:
-    """Build or serve the site with MkDocs (mkdocs.yml in the working directory); the generator's
-    hook reads the rules and plans, and builds English beside Chinese."""
-    import warnings
+    """Build or serve the site (site_cli: MkDocs with the generator's hook)."""
+    from . import site_cli
 
-    warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)  # from jieba
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    if args.today:
-        os.environ["PLAYBOOK_TODAY"] = args.today.isoformat()
-    from mkdocs.exceptions import MkDocsException
-
-    try:
-        if args.command == "serve":
-            from mkdocs.commands.serve import serve
-            serve("mkdocs.yml", livereload=True)
-            return EXIT_OK
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config as load_mkdocs_config
-        options = {"site_dir": args.site_dir} if args.site_dir else {}
-        build(load_mkdocs_config("mkdocs.yml", **options))
-    except MkDocsException as e:
-        return _usage(lang, "cli_site_failed", detail=str(e))
-    except OSError as e:
-        return _usage(lang, "cli_site_failed", detail=e.strerror or str(e))
-    print(i18n.text("cli_site_built", lang, path=args.site_dir or "site"))
+    failed = site_cli.run(args, lang)
+    if failed:
+        return _usage(lang, failed[0], **failed[1])
+    if args.command == "build":
+        print(i18n.text("cli_site_built", lang, path=args.site_dir or "site"))
     return EXIT_OK
+
+
+def _problems(lang: str, problems) -> int:
+    """Problems that stop the run, each a line on stderr: exit 2."""
+    for problem in problems:
+        print(problem.render(lang), file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _usage(lang: str, code: str, problems=(), **params) -> int:
@@ -207,12 +275,16 @@ def new(rules: RuleSet, args, lang: str) -> int:
     if not PLAN_ID.match(args.id):
         return _usage(lang, "cli_bad_plan_id", id=args.id)
     path = args.dir / f"{args.id}.yaml"
+    if args.dir.exists() and not args.dir.is_dir():
+        return _usage(lang, "cli_not_a_directory", path=args.dir)
     try:
         args.dir.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as f:  # "x": never overwrite a plan
             f.write(starter_text(starter_plan(rules, args.id)))
     except FileExistsError:
         return _usage(lang, "cli_plan_exists", path=path)
+    except OSError as e:
+        return _usage(lang, "cli_cannot_write", path=e.filename or path, detail=e.strerror or str(e))
     print(i18n.text("cli_plan_written", lang, path=path))
     return EXIT_OK
 

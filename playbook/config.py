@@ -1,7 +1,12 @@
-"""The configuration: ``playbook.yaml``, or ``[tool.playbook]`` in ``pyproject.toml``."""
+"""The configuration: ``playbook.yaml``, or ``[tool.playbook]`` in ``pyproject.toml``.
+
+One rule: the first of the two found is the whole configuration (they are never merged), and
+``--verbose`` says which was read. ``--config FILE`` names the file outright.
+"""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -15,6 +20,7 @@ from .ruleset import RuleSet
 from .yamlload import Location, Mapping, YamlError, load_file, locate, locate_key
 
 CONFIG_FILE = "playbook.yaml"
+TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
 
 
 @dataclass
@@ -29,6 +35,7 @@ class Config:
     baseline: str | None = None
     source: str | None = None  # the file it came from
     data: object = None  # as loaded, for positions
+    unread: str | None = None  # a configuration that was found too, and not read because this one came first
 
 
 def _schema() -> dict:
@@ -60,18 +67,31 @@ def load_config(path: str | None = None) -> Config:
         problems = FastSchema(_schema()).problems(data, Location(candidate, 1, 1))
         if problems:
             raise ProblemsError(problems)
-        return Config(**data, source=candidate, data=data)
+        unread = "pyproject.toml" if not path and candidate == CONFIG_FILE and _has_toml_section() else None
+        return Config(**data, source=candidate, data=data, unread=unread)
     return Config()
+
+
+def _has_toml_section() -> bool:
+    try:
+        return _toml("pyproject.toml") is not None
+    except (OSError, ProblemsError):
+        return False
 
 
 def _toml(path: str) -> dict | None:
     try:
         with open(path, "rb") as f:
             document = tomllib.load(f)
-    except tomllib.TOMLDecodeError as e:
-        raise ProblemsError([Problem(Location(path, getattr(e, "lineno", 1) or 1, getattr(e, "colno", 1) or 1),
-                                     "toml_syntax", detail=str(e))]) from None
-    return document.get("tool", {}).get("playbook")
+    except OSError as e:
+        raise ProblemsError([Problem(Location(path, 1, 1), "file_unreadable", detail=e.strerror or str(e))]) from None
+    except tomllib.TOMLDecodeError as e:  # its position is only in its message before Python 3.14
+        found = TOML_POSITION.search(str(e))
+        line, column = map(int, found.groups()) if found else (1, 1)
+        raise ProblemsError([Problem(Location(path, line, column), "toml_syntax",
+                                     detail=TOML_POSITION.sub("", str(e)).strip())]) from None
+    tool = document.get("tool")
+    return tool.get("playbook") if isinstance(tool, dict) else None
 
 
 def check_ids(config: Config, rules: RuleSet) -> None:

@@ -28,9 +28,15 @@ class FastSchema:
         from jsonschema import Draft202012Validator  # imported only when something is wrong
         return Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
+    @cached_property
+    def private(self) -> tuple:
+        """Where the schema marks a field private (x-private): problems there do not quote the value."""
+        from .plan_schema import private_paths
+        return private_paths(self.schema)
+
     def problems(self, data, fallback: Location) -> list:
         """Every problem of ``data``, each at its node; nothing at all when it is valid."""
         if self.fast.is_valid(data):
             return []
         from . import schema_check
-        return schema_check.problems(self.slow, data, fallback)
+        return schema_check.problems(self.slow, data, fallback, self.private)

@@ -4,19 +4,29 @@ for GitHub Actions (workflow-command annotations).
 Each format is a writer fed file by file, so that a run over thousands of plans writes its report
 as it goes instead of holding it: ``add(path, findings)`` for every plan checked, then
 ``finish(portfolio_findings, portfolio_table)``.
+
+Paths, messages (which quote the plans) and the rules' texts can hold anything, and a report may
+be read in a terminal or printed in a GitHub Actions log, where the runner obeys workflow commands.
+So the text, the annotations and the JUnit XML show each text on one line, controls escaped, and
+start no command of their own; JSON and SARIF keep each text as it is, escaping what a terminal or
+the runner would act on.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote, urlsplit
 
 from . import __version__, i18n
-from .checker import SEVERITIES, Finding
+from .checker import Finding, at_or_above
+from .i18n import one_line
 from .ruleset import RuleSet
 
 FORMATS = ("text", "json", "junit", "sarif", "github")
@@ -30,6 +40,7 @@ class Context:
     lang: str
     site_url: str
     today: str  # ISO date of the run: reports are reproducible
+    fail_on: str = "error"  # the lowest severity that fails the run: JUnit reports those as failures
 
     def url(self, check: str) -> str:
         """The site's page that explains a check."""
@@ -61,30 +72,50 @@ class Writer:
         raise NotImplementedError
 
 
+def _shown(text: str) -> str:
+    """``text`` as a terminal shows it and as GitHub's runner reads it, should the report be printed
+    in a workflow's log: on one line with controls and bidi overrides escaped (one_line), and no
+    workflow command. The runner takes a line for a command when it starts with `::` once leading
+    whitespace is trimmed, or when it holds `##[` anywhere."""
+    text = one_line(text).replace("##[", "##\\x5b")
+    start = len(text) - len(text.lstrip(" "))  # one_line leaves no whitespace but the space
+    return text[:start] + "\\x3a" + text[start + 1:] if text.startswith("::", start) else text
+
+
 class Text(Writer):
-    def line(self, f: Finding) -> str:
-        severity = i18n.text(f"severity_{f.severity}", self.ctx.lang)
-        return f"{f.location}: {severity} [{f.check}] {f.message[self.ctx.lang]}  {self.ctx.url(f.check)}"
+    def say(self, line: str) -> None:
+        print(_shown(line), file=self.out)
 
     def file(self, path, findings):
         for f in findings:
-            print(self.line(f), file=self.out)
+            severity = i18n.text(f"severity_{f.severity}", self.ctx.lang)
+            self.say(f"{f.location}: {severity} [{f.check}] {f.message[self.ctx.lang]}  {self.ctx.url(f.check)}")
 
     def end(self, portfolio_findings, table):
         lang = self.ctx.lang
         self.file("", portfolio_findings)
         if any(row.reached for row in table):
-            print(i18n.text("portfolio_title", lang), file=self.out)
+            self.say(i18n.text("portfolio_title", lang))
             for row in table:
-                print(i18n.text("portfolio_row", lang, stage=self.ctx.rules.find(row.stage)[1]["name"][lang],
-                                reached=row.reached, pass_rate=_percent(row.pass_rate),
-                                win_rate=_percent(row.win_rate), preset=_percent(row.preset)), file=self.out)
-        print(i18n.text("check_summary", lang, plans=self.plans, errors=self.counts["error"],
-                        warnings=self.counts["warning"], infos=self.counts["info"]), file=self.out)
+                self.say(i18n.text("portfolio_row", lang, stage=self.ctx.rules.find(row.stage)[1]["name"][lang],
+                                   reached=row.reached, pass_rate=_percent(row.pass_rate),
+                                   win_rate=_percent(row.win_rate), preset=_percent(row.preset)))
+        self.say(i18n.text("check_summary", lang, plans=self.plans, errors=self.counts["error"],
+                           warnings=self.counts["warning"], infos=self.counts["info"]))
 
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
+
+
+def _json(value, **options) -> str:
+    """JSON of ``value`` with the characters a terminal acts on (C1 controls, bidi overrides, line
+    separators; json escapes C0 itself) and the `[` of `##[` (see _shown) written as \\u escapes:
+    the same data, safe to print. (`#` is found only in strings, and JSON lines never start with `::`.)"""
+    text = json.dumps(value, ensure_ascii=False, **options).replace("##[", "##\\u005b")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
 
 class Json(Writer):
@@ -97,7 +128,7 @@ class Json(Writer):
             item = {"file": f.location.file, "line": f.location.line, "column": f.location.column,
                     "severity": f.severity, "check": f.check, "message": f.message[self.ctx.lang],
                     "url": self.ctx.url(f.check)}
-            self.out.write(("\n    " if self.first else ",\n    ") + json.dumps(item, ensure_ascii=False))
+            self.out.write(("\n    " if self.first else ",\n    ") + _json(item))
             self.first = False
 
     def end(self, portfolio_findings, table):
@@ -105,21 +136,23 @@ class Json(Writer):
         rows = [{"stage": r.stage, "reached": r.reached, "moved_on": r.moved_on, "won": r.won,
                  "pass_rate": r.pass_rate, "win_rate": r.win_rate, "preset_win_rate": r.preset} for r in table]
         self.out.write(("\n  ],\n" if not self.first else "],\n") + f'  "plans": {self.plans},\n'
-                       f'  "portfolio": {json.dumps(rows, ensure_ascii=False)}\n}}\n')
+                       f'  "portfolio": {_json(rows)}\n}}\n')
+
+
+def _github(value: str, prop: bool = False) -> str:
+    """``value`` in a workflow command: on one line and free of controls (one_line), then
+    escaped by GitHub's rules (one_line has left no line break to escape)."""
+    value = one_line(value).replace("%", "%25")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
 
 
 class GitHub(Writer):
     """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
 
-    @staticmethod
-    def escape(value: str, prop: bool = False) -> str:
-        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return value.replace(":", "%3A").replace(",", "%2C") if prop else value
-
     def file(self, path, findings):
         for f in findings:
-            print(f"::{GITHUB_LEVEL[f.severity]} file={self.escape(f.location.file, True)},line={f.location.line},"
-                  f"col={f.location.column},title={self.escape(f.check, True)}::{self.escape(f.message[self.ctx.lang])}",
+            print(f"::{GITHUB_LEVEL[f.severity]} file={_github(f.location.file, True)},line={f.location.line},"
+                  f"col={f.location.column},title={_github(f.check, True)}::{_github(f.message[self.ctx.lang])}",
                   file=self.out)
 
     def end(self, portfolio_findings, table):
@@ -127,30 +160,34 @@ class GitHub(Writer):
 
 
 class JUnit(Writer):
-    """One test suite per plan, one test case per finding (a clean plan: one passing case); errors
-    fail, warnings and info are reported as skipped. Follows the strict Ant JUnit schema."""
+    """One test suite per plan, one test case per finding (a clean plan: one passing case); the
+    findings at or above ``fail_on`` fail, as they fail the run, and the rest are reported as
+    skipped. Follows the strict Ant JUnit schema. Texts are shown as in the text output (_shown):
+    XML 1.0 cannot hold most control characters at all, and the report may be printed in a log."""
 
     def start(self):
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n')
 
     def file(self, path, findings):
-        lang = self.ctx.lang
-        failing = sum(1 for f in findings if f.severity == "error")
+        lang, name = self.ctx.lang, _shown(path)
+        failing = at_or_above(self.ctx.fail_on)
+        failures = sum(1 for f in findings if f.severity in failing)
         suite = ET.Element("testsuite", {
-            "name": path, "package": "playbook", "id": str(self.plans - 1), "timestamp": f"{self.ctx.today}T00:00:00",
-            "hostname": "localhost", "tests": str(max(len(findings), 1)), "failures": str(failing),
-            "errors": "0", "skipped": str(len(findings) - failing), "time": "0"})
+            "name": name, "package": "playbook", "id": str(self.plans - 1), "timestamp": f"{self.ctx.today}T00:00:00",
+            "hostname": "localhost", "tests": str(max(len(findings), 1)), "failures": str(failures),
+            "errors": "0", "skipped": str(len(findings) - failures), "time": "0"})
         ET.SubElement(suite, "properties")
         for f in findings:
+            check, message = _shown(f.check), _shown(f.message[lang])
             case = ET.SubElement(suite, "testcase", {
-                "name": f"{f.check} {f.location.line}:{f.location.column}", "classname": path, "time": "0"})
-            if f.severity == "error":
-                failure = ET.SubElement(case, "failure", {"message": f.message[lang], "type": f.check})
-                failure.text = f"{f.location}: {f.message[lang]}\n{self.ctx.url(f.check)}"
+                "name": f"{check} {f.location.line}:{f.location.column}", "classname": name, "time": "0"})
+            if f.severity in failing:
+                failure = ET.SubElement(case, "failure", {"message": message, "type": check})
+                failure.text = f"{_shown(str(f.location))}: {message}\n{_shown(self.ctx.url(f.check))}"
             else:
-                ET.SubElement(case, "skipped", {"message": f"{f.severity}: {f.message[lang]}"})
+                ET.SubElement(case, "skipped", {"message": f"{f.severity}: {message}"})
         if not findings:
-            ET.SubElement(suite, "testcase", {"name": "plan", "classname": path, "time": "0"})
+            ET.SubElement(suite, "testcase", {"name": "plan", "classname": name, "time": "0"})
         ET.SubElement(suite, "system-out")
         ET.SubElement(suite, "system-err")
         ET.indent(suite, level=1)
@@ -163,39 +200,64 @@ class JUnit(Writer):
         self.out.write("</testsuites>\n")
 
 
+def _absolute_uri(url: str) -> str | None:
+    """``url`` as an absolute URI (spaces and non-ASCII percent-encoded), or None when it has no
+    scheme: a relative URL means nothing to whoever reads the report elsewhere."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%") if urlsplit(url).scheme else None
+
+
 class Sarif(Writer):
-    """SARIF 2.1.0: the checks as rules of the tool's driver, each finding a result."""
+    """SARIF 2.1.0: the checks as rules of the tool's driver, each finding a result.
+
+    A result names its file by a URI relative to the repository (the working directory: base id
+    %SRCROOT%; GitHub code scanning reads relative paths from the repository's root). A file
+    outside it, such as the default rules of an installed playbook that the portfolio findings
+    point into, is not named: the result is placed by what it is about instead. No
+    originalUriBaseIds: it would write this machine's paths into the report, and neither the
+    standard nor GitHub needs it."""
 
     MARK = '"results": []'
 
     def start(self):
         lang = self.ctx.lang
+        self.root = Path.cwd()
         checks = self.ctx.rules.items("checks")
         self.index = {c["id"]: i for i, c in enumerate(checks)}
-        document = json.dumps({
+        site = _absolute_uri(self.ctx.site_url)
+        document = _json({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
             "runs": [{
                 "tool": {"driver": {
                     "name": "playbook",
                     "version": __version__,
-                    "informationUri": self.ctx.site_url,
+                    **({"informationUri": site} if site else {}),
                     "rules": [{
                         "id": c["id"],
                         "name": c["id"],
                         "shortDescription": {"text": c["name"][lang]},
                         "fullDescription": {"text": c["description"][lang]},
                         "help": {"text": c["rationale"][lang]},
-                        "helpUri": self.ctx.url(c["id"]),
+                        **({"helpUri": _absolute_uri(self.ctx.url(c["id"]))} if site else {}),
                         "defaultConfiguration": {"level": SARIF_LEVEL[c["severity"]]},
                     } for c in checks],
                 }},
                 "results": [],
             }],
-        }, ensure_ascii=False, indent=2)
+        }, indent=2)
         head, self.tail = document.split(self.MARK)
         self.out.write(head + '"results": [')
         self.first = True
+
+    def location(self, f: Finding) -> dict:
+        try:
+            relative = Path(os.path.abspath(f.location.file)).relative_to(self.root)
+        except ValueError:
+            return {"logicalLocations": [{"name": f.key}]}
+        return {"physicalLocation": {
+            "artifactLocation": {"uri": quote(os.fsencode(relative.as_posix())), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": f.location.line, "startColumn": f.location.column},
+        }}
 
     def file(self, path, findings):
         for f in findings:
@@ -204,12 +266,9 @@ class Sarif(Writer):
                 **({"ruleIndex": self.index[f.check]} if f.check in self.index else {}),
                 "level": SARIF_LEVEL[f.severity],
                 "message": {"text": f.message[self.ctx.lang]},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": f.location.file},
-                    "region": {"startLine": f.location.line, "startColumn": f.location.column},
-                }}],
+                "locations": [self.location(f)],
             }
-            self.out.write(("\n" if self.first else ",\n") + json.dumps(result, ensure_ascii=False))
+            self.out.write(("\n" if self.first else ",\n") + _json(result))
             self.first = False
 
     def end(self, portfolio_findings, table):

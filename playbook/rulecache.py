@@ -1,24 +1,41 @@
 """A validated rule set, kept between runs: a pre-commit hook should not validate the whole
 playbook again for every commit.
 
-The cache key covers everything the result depends on: the package version, the schemas, every
-rule file's path and bytes, and the working directory (positions are printed relative to it).
-The cache lives in ``$PLAYBOOK_CACHE_DIR``, else ``$XDG_CACHE_HOME/playbook``, else
-``~/.cache/playbook``; a cache that cannot be read or written is simply not used.
+The cache is keyed by content: the package version, the schemas and each layer's rule files,
+names and bytes. Where the layers are, or where the run starts, is not part of it: a position is
+kept as (rule file, line, column) with the rule file as its place in the run's list of them, and
+is shown relative to the working directory of the run that reads it, as ``load_rules`` would
+show it. Two checkouts of the same rules share one cache file.
+
+The file is JSON, which cannot run code when it is read (a pickle can). It is used only if it is
+a regular file that the user alone can have written and its checksum matches; anything else is
+rebuilt and replaced. The ``KEEP`` most recently used files are kept, older ones deleted. The
+cache lives in ``$PLAYBOOK_CACHE_DIR``, else ``$XDG_CACHE_HOME/playbook``, else
+``~/.cache/playbook``; one that cannot be read or written is simply not used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
+import stat
+import struct
 import sys
 import tempfile
-from importlib.resources import files
+import zlib
+from contextlib import suppress
+from importlib.resources import files as package_files
+from itertools import islice
 from pathlib import Path
 
-from . import __version__
-from .ruleset import RuleSet, default_rules_dir, load_rules, rule_files
+from . import __version__, limits
+from .paths import outside
+from .ruleset import RuleSet, default_rules_dir, display_path, load_rules, rule_files
+from .yamlload import Mapping, Sequence
+
+FORMAT = "json-1"  # changes with the layout of the file, below
+KEEP = 8  # cache files kept: a few rule sets (branches, companies) used in turn
 
 
 def cache_dir() -> Path:
@@ -28,36 +45,171 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "playbook"
 
 
-def _key(layers: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for part in (__version__, sys.version, os.getcwd()):
-        digest.update(part.encode() + b"\0")
-    schemas = files("playbook.schemas")
-    for entry in sorted([*schemas.iterdir(), *schemas.joinpath("rules").iterdir()], key=lambda e: str(e)):
-        if entry.name.endswith(".yaml"):
-            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
-    for layer in layers:
-        digest.update(str(layer.resolve()).encode() + b"\0")
-        for path in rule_files(layer) if layer.is_dir() else ():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:32]
-
-
 def cached_rules(overlays=()) -> RuleSet:
     """Like ``load_rules``, reusing the result of an earlier run over the same inputs."""
     layers = [default_rules_dir(), *map(Path, overlays)]
-    path = cache_dir() / f"rules-{_key(layers)}.pickle"
     try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    rules = load_rules(overlays)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-            pickle.dump(rules, tmp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp.name, path)  # whole or not at all, even with runs side by side
-    except OSError:
-        pass
+        key, files = _inputs(layers)
+        path = cache_dir() / f"rules-{key}.json"
+    except (OSError, RuntimeError):  # an unreadable rule file (load_rules says which), no home directory
+        return load_rules(overlays)
+    rules = _read(path, files)
+    if rules is None:
+        rules = load_rules(overlays)
+        if _inputs(layers)[0] == key:  # no rule file changed while it loaded
+            _write(path, rules, files)
     return rules
+
+
+def _inputs(layers: list[Path]) -> tuple[str, list[str]]:
+    """The cache key, and the rule files as ``load_rules`` reads and shows them."""
+    digest = hashlib.sha256()
+    for part in (FORMAT, __version__, sys.version):
+        digest.update(part.encode() + b"\0")
+    schemas = package_files("playbook.schemas")
+    for entry in sorted([*schemas.iterdir(), *schemas.joinpath("rules").iterdir()], key=lambda e: str(e)):
+        if entry.name.endswith(".yaml"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    files = []
+    for layer in layers:
+        if not layer.is_dir():
+            digest.update(b"missing\0")
+            continue
+        digest.update(b"layer\0")
+        for path in rule_files(layer):
+            with open(path, "rb") as f:  # at most one byte more than load_rules accepts
+                data = f.read(min(os.fstat(f.fileno()).st_size, limits.FILE_BYTES) + 1)
+            link = b"out" if outside(path, layer) else b""
+            digest.update(b"file\0%s\0%s\0%d\0" % (path.name.encode(), link, len(data)) + data)
+            files.append(display_path(path))
+    return digest.hexdigest()[:32], files
+
+
+# The file: the CRC-32 of the rest in hex, then a header and a body, one JSON document per line.
+# The body lists the items. Every Mapping and Sequence in it is a JSON object (a Sequence's keys
+# are its indexes), so that the parser hands each, children first, to one hook that rebuilds it.
+# The header says, in that order, which containers are Sequences ("s"), and holds their
+# positions: (file, key line, key column, value line, value column) for each mapping entry and
+# (file, line, column) for each sequence item, the file as an index into the run's rule files,
+# packed as 16-bit little-endian numbers in hex. (Tens of thousands of JSON numbers would take
+# longer to read than all the rest. A rule file longer or wider than 65,535 lines or columns is
+# not cached.)
+
+
+def _encode(rules: RuleSet, files: list[str]) -> bytes:
+    index = {name: i for i, name in enumerate(files)}  # a file read twice shows in the last layer
+    kinds, mapping_pos, sequence_pos = [], [], []
+
+    def plain(value):
+        """``value`` as JSON; its positions after its children's, as the parser will meet them."""
+        if isinstance(value, Mapping):
+            out = {key: plain(v) for key, v in value.items()}
+            for key in value:
+                file, *numbers = value.pos[key]
+                mapping_pos.extend((index[file], *numbers))
+            kinds.append("m")
+            return out
+        if isinstance(value, Sequence):
+            out = {str(i): plain(v) for i, v in enumerate(value)}
+            for file, *numbers in value.pos:
+                sequence_pos.extend((index[file], *numbers))
+            kinds.append("s")
+            return out
+        return value
+
+    items = [plain(item) for collection in rules.collections.values() for item in collection.values()]
+    head = json.dumps({"collections": {c: list(ids) for c, ids in rules.collections.items()},
+                       "item_kind": rules.item_kind, "kinds": "".join(kinds),
+                       "mapping_pos": _pack(mapping_pos), "sequence_pos": _pack(sequence_pos)},
+                      ensure_ascii=False)
+    rest = f"{head}\n{json.dumps(items, ensure_ascii=False, separators=(',', ':'))}".encode()
+    return b"%08x\n" % zlib.crc32(rest) + rest
+
+
+def _decode(data: bytes, files: list[str]) -> RuleSet:
+    start = data.index(b"\n") + 1
+    if int(data[:start], 16) != zlib.crc32(memoryview(data)[start:]):
+        raise ValueError("not the file that was written")
+    body = data.index(b"\n", start) + 1
+    head = json.loads(data[start:body])
+    mapping_pos = _unpack(head["mapping_pos"], 5, files)
+    sequence_pos = _unpack(head["sequence_pos"], 3, files)
+    kinds = iter(head["kinds"])
+
+    def container(entries: dict):
+        if next(kinds) == "m":
+            value = Mapping(entries)
+            value.pos = dict(zip(entries, mapping_pos))  # zip takes no position once the keys run out
+        else:
+            value = Sequence(entries.values())
+            value.pos = list(islice(sequence_pos, len(value)))
+        return value
+
+    items = iter(json.loads(data[body:], object_hook=container))
+    if any(next(rest, None) for rest in (kinds, mapping_pos, sequence_pos)):
+        raise ValueError("positions left over")
+    collections = {c: dict(zip(ids, items)) for c, ids in head["collections"].items()}
+    return RuleSet(collections, head["item_kind"], files)
+
+
+def _pack(numbers: list[int]) -> str:
+    return struct.pack(f"<{len(numbers)}H", *numbers).hex()
+
+
+def _unpack(text: str, width: int, files: list[str]):
+    """An iterator of position tuples, ``width`` numbers each, the first naming the file."""
+    data = bytes.fromhex(text)
+    numbers = struct.unpack(f"<{len(data) // 2}H", data)
+    return zip(map(files.__getitem__, numbers[0::width]), *(numbers[i::width] for i in range(1, width)))
+
+
+def _read(path: Path, files: list[str]) -> RuleSet | None:
+    """The rule set stored at ``path``; None unless it is a regular file that the user alone
+    can have written, and whole."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # no link, no waiting on a pipe
+        with open(fd, "rb") as f:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return None  # not a file, or one that someone else wrote or could have
+            rules = _decode(f.read(), files)
+    except Exception:  # whatever is wrong with the file, it is rebuilt, not trusted
+        return None
+    with suppress(OSError):
+        os.utime(path)  # recently used: kept by _evict
+    return rules
+
+
+def _write(path: Path, rules: RuleSet, files: list[str]) -> None:
+    """Store ``rules`` at ``path``, whole or not at all (runs may go side by side), readable by
+    the user alone; then evict old files."""
+    try:
+        data = _encode(rules, files)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix="rules-", suffix=".tmp", dir=path.parent)  # mode 0600
+        try:
+            with open(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(tmp)  # left only if the write failed
+        _evict(path.parent, path)
+    except (OSError, struct.error):  # struct.error: a position past 65,535
+        pass
+
+
+def _evict(directory: Path, fresh: Path) -> None:
+    """Keep the ``KEEP`` most recently used cache files, ``fresh`` among them; delete the pickles
+    of earlier versions, which are never loaded."""
+
+    def used(path: Path) -> int:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:  # gone meanwhile
+            return 0
+
+    older = sorted((p for p in directory.glob("rules-*.json") if p != fresh), key=used, reverse=True)
+    for path in [*older[KEEP - 1:], *directory.glob("rules-*.pickle")]:
+        with suppress(OSError):
+            path.unlink()

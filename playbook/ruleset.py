@@ -16,7 +16,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from . import ahp
-from .paths import SUFFIXES, outside
+from .paths import is_yaml_name, outside
 from .problems import Problem, ProblemsError
 from .yamlload import Location, Mapping, Sequence, YamlError, load_file, locate, locate_key
 
@@ -34,7 +34,7 @@ def display_path(path: Path) -> str:
 
 
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.name.endswith(SUFFIXES) and p.is_file())
+    return sorted(p for p in directory.iterdir() if is_yaml_name(p.name) and p.is_file())
 
 
 @dataclass

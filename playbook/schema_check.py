@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import SchemaError, best_match
 
 from . import ahp, rule_schemas
+from .plan_schema import is_private, private_echoes
 from .problems import Problem
 from .suggest import suggest
 from .yamlload import Location, locate, locate_key
@@ -63,18 +64,29 @@ def make_validator(schema: dict, ids: dict[str, dict], threshold: Callable[[str]
         for code, path, params in ahp.problems(instance, threshold(limit_id)):
             yield rule_error(code, path=path, **params)
 
+    def x_no_private_echo(validator, enabled, instance, schema):
+        if enabled and isinstance(instance, dict):
+            for i, field in private_echoes(instance.get("checks") or [], instance.get("facts") or []):
+                yield rule_error("message_shows_private", path=("checks", i, "message"), field=field)
+
     everything = {i for known in ids.values() for i in known} | set(ids)  # "*": any item or collection
     cls = validators.extend(Draft202012Validator, {"x-ref": x_ref, "x-unique": x_unique, "x-ahp": x_ahp,
-                                                   "x-json-schema": x_json_schema})
+                                                   "x-json-schema": x_json_schema,
+                                                   "x-no-private-echo": x_no_private_echo})
     return cls(schema, registry=rule_schemas.registry())
 
 
-def problems(validator, doc, fallback: Location) -> list[Problem]:
-    """Every schema problem of ``doc``, each at the node it concerns."""
-    found = []
+def problems(validator, doc, fallback: Location, private=()) -> list[Problem]:
+    """Every schema problem of ``doc``, each at the node it concerns and reported once (the same
+    missing key, or a date that fails both its pattern and its format, is one problem). One in
+    a field under a ``private`` path is worded without the value."""
+    found: dict = {}
     for error in validator.iter_errors(doc):
-        found.extend(_translate(_deepest(error), doc, fallback))
-    return found
+        for problem in _translate(_deepest(error), doc, fallback):
+            if private and is_private(problem.node, private):
+                problem = problem.hidden()
+            found.setdefault((problem.location, problem.code, repr(sorted(problem.params.items()))), problem)
+    return list(found.values())
 
 
 def _deepest(error: ValidationError) -> ValidationError:
@@ -85,19 +97,25 @@ def _deepest(error: ValidationError) -> ValidationError:
 
 
 def _translate(error: ValidationError, doc, fallback: Location) -> list[Problem]:
-    path = list(error.absolute_path)
+    path = tuple(error.absolute_path)
+    return [p.at_node(p.node or path) for p in _words(error, path, doc, fallback)]
+
+
+def _words(error: ValidationError, path: tuple, doc, fallback: Location) -> list[Problem]:
     where = locate(doc, path) or fallback
     instance, kw, value = error.instance, error.validator, error.validator_value
     if "propertyNames" in error.absolute_schema_path:  # the error is about a key of the mapping
         where = locate_key(_node(doc, path), instance) or where
+        path = (*path, instance)
     if hasattr(error, "playbook"):
         code, params = error.playbook
         return [Problem(where, code, **params)]
     if kw in ("additionalProperties", "unevaluatedProperties"):
         allowed = rule_schemas.properties(error.schema)
-        return [Problem(locate_key(instance, key) or where, "unknown_key", key=key, hint=suggest(key, allowed))
+        return [Problem(locate_key(instance, key) or where, "unknown_key", key=key,
+                        hint=suggest(key, allowed)).at_node((*path, key))
                 for key in instance if key not in allowed]
-    if kw == "required":
+    if kw == "required":  # one error per missing key, each with the whole list: problems() keeps one each
         props = rule_schemas.properties(error.schema)
         return [Problem(where, "missing_key", key=key, **_titles(props.get(key, {}), key))
                 for key in value if key not in instance]
@@ -105,6 +123,8 @@ def _translate(error: ValidationError, doc, fallback: Location) -> list[Problem]
         expected = value if isinstance(value, str) else " / ".join(value)
         got = JSON_TYPES.get(type(instance), "mapping" if isinstance(instance, dict) else
                              "list" if isinstance(instance, list) else type(instance).__name__)
+        if isinstance(instance, (dict, list)):
+            return [Problem(where, "wrong_type_collection", expected=expected, got=got)]
         return [Problem(where, "wrong_type_yaml11" if isinstance(instance, bool) else "wrong_type",
                         expected=expected, got=got, value=_short(instance))]
     if kw == "enum" and isinstance(instance, bool):  # `fail_on: no` meant the text "no"
@@ -121,6 +141,8 @@ def _translate(error: ValidationError, doc, fallback: Location) -> list[Problem]
     if kw in ("minLength", "minItems", "maxItems", "maxLength", "minimum", "maximum",
               "exclusiveMinimum", "exclusiveMaximum"):
         return [Problem(where, "bound_" + kw, limit=value, value=_short(instance))]
+    if isinstance(instance, (dict, list)):  # jsonschema's own words would quote all of it
+        return [Problem(where, "schema_other", detail=f"{kw}: {_short(value)}")]
     return [Problem(where, "schema_other", detail=error.message)]
 
 
@@ -137,5 +159,8 @@ def _titles(schema: dict, key: str) -> dict:
 
 
 def _short(value: object) -> str:
+    """A value as a message quotes it: text cut at 60 characters, a mapping or a list not spelt out."""
+    if isinstance(value, (dict, list)):
+        return "{…}" if isinstance(value, dict) else "[…]"
     text = repr(value) if not isinstance(value, str) else value
     return text if len(text) <= 60 else text[:57] + "..."

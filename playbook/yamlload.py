@@ -129,7 +129,16 @@ def _short_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-_SKIP = object()  # stands for a key that was reported and is left out, with its value
+class _Skipped(str):
+    """A key that was reported and is left out, with its value (its text still names the node)."""
+
+
+class _BadScalar(Exception):
+    """A scalar that cannot be read as plain data: reported, and kept as the text written."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
 
 
 class _Builder:
@@ -172,7 +181,12 @@ class _Builder:
             cls = event.__class__
             size, m = 1, event.start_mark
             if cls is ScalarEvent:
-                value = self.scalar(event)
+                try:
+                    value = self.scalar(event)
+                except _BadScalar as bad:
+                    where = _mark_location(file, m)
+                    self.problems.append(Problem(where, bad.code, **bad.params).at_node(self.node(stack, event)))
+                    value = event.value
                 if event.anchor is not None:
                     self.new_anchor(event)
                     self.anchors[event.anchor] = (value, 1)
@@ -202,12 +216,12 @@ class _Builder:
                 container.append(value)
                 container.pos.append((file, m.line, m.column))
             elif parent[2] is None:  # this value is a key
-                parent[2] = self.key(event, m, value, container)
+                parent[2] = self.key(event, m, value, container, stack)
                 parent[3] = m
             else:
                 key, km = parent[2], parent[3]
                 parent[2] = None
-                if key is not _SKIP:
+                if key.__class__ is not _Skipped:
                     container[key] = value
                     container.pos[key] = (file, km.line, km.column, m.line, m.column)
 
@@ -225,15 +239,26 @@ class _Builder:
         try:
             result = self.loader.yaml_constructors[tag](self.loader, node)
         except (KeyError, yaml.YAMLError, ValueError):
-            raise self.error(event, "yaml_bad_scalar", tag=_short_tag(tag), value=value) from None
+            raise _BadScalar("yaml_bad_scalar", tag=_short_tag(tag), value=value) from None
         if tag == INT_TAG or tag == FLOAT_TAG:
             if TRAP.match(value):
-                raise self.error(event, "yaml_11_number", value=value, number=result)
+                raise _BadScalar("yaml_11_number", value=value, number=result)
             if result.__class__ is float and not math.isfinite(result):
-                raise self.error(event, "yaml_not_finite", value=value)
+                raise _BadScalar("yaml_not_finite", value=value)
         elif result.__class__ not in PLAIN:  # !!binary, !!set ...: not JSON data
-            raise self.error(event, "yaml_bad_scalar", tag=_short_tag(tag), value=value)
+            raise _BadScalar("yaml_bad_scalar", tag=_short_tag(tag), value=value)
         return result
+
+    @staticmethod
+    def node(stack: list, event) -> tuple:
+        """The keys and indexes that lead to the value ``event`` starts (a key: to that key)."""
+        node = []
+        for container, is_mapping, key, *_ in stack:
+            if not is_mapping:
+                node.append(len(container))
+            else:
+                node.append(key if key is not None else getattr(event, "value", None))
+        return tuple(node)
 
     def error(self, event, code: str, **params) -> YamlError:
         return YamlError(Problem(_mark_location(self.file, event.start_mark), code, **params))
@@ -251,24 +276,24 @@ class _Builder:
             raise self.error(event, "yaml_alias_bomb", limit=f"{limits.ALIAS_VALUES:,}")
         return value, size
 
-    def key(self, event, mark, key, mapping: Mapping):
+    def key(self, event, mark, key, mapping: Mapping, stack: list):
         """A mapping key must be a plain string, given once; YAML 1.1 reads `on`, `no`, `1` as
         other types. A bad key is reported and left out, with its value."""
-        where = _mark_location(self.file, mark)
+        if key.__class__ is str and event.__class__ is ScalarEvent and key not in mapping:
+            return key
         if event.__class__ is not ScalarEvent:
-            self.problems.append(Problem(where, "yaml_key_not_scalar"))
-            return _SKIP
-        if key is MergeKey:
-            self.problems.append(Problem(where, "yaml_merge_key"))
-            return _SKIP
-        if key.__class__ is not str:
-            self.problems.append(Problem(where, "yaml_key_not_string", key=event.value, type=type(key).__name__))
-            return _SKIP
-        if key in mapping:
+            problem = Problem(_mark_location(self.file, mark), "yaml_key_not_scalar")
+        elif key is MergeKey:
+            problem = Problem(_mark_location(self.file, mark), "yaml_merge_key")
+        elif key.__class__ is not str:
+            problem = Problem(_mark_location(self.file, mark), "yaml_key_not_string", key=event.value,
+                              type=type(key).__name__)
+        else:
             first = mapping.pos[key]
-            self.problems.append(Problem(where, "duplicate_key", key=key, first=f"{first[1] + 1}:{first[2] + 1}"))
-            return _SKIP
-        return key
+            problem = Problem(_mark_location(self.file, mark), "duplicate_key", key=key,
+                              first=f"{first[1] + 1}:{first[2] + 1}")
+        self.problems.append(problem.at_node(self.node(stack, event)))
+        return _Skipped(getattr(event, "value", ""))
 
 
 class MergeKey:

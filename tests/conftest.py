@@ -1,13 +1,49 @@
-"""Shared helpers: write rule files into a temporary company directory and load them."""
+"""Shared helpers: a company project outside this repository; rule files written into a temporary
+company directory and loaded."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import yaml
 
 from playbook.problems import ProblemsError
 from playbook.ruleset import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-20"
+PLAN = "account: {id: ID, name: NAME, tier: key_account, owner: 李雷}\n"
+
+
+def mkdocs_yml() -> str:
+    """The repository's site configuration, its paths made absolute so that it works elsewhere."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(ROOT / config["docs_dir"])
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
+    del config["watch"]
+    return yaml.safe_dump(config, allow_unicode=True)
+
+
+def make_project(work: Path) -> Path:
+    """A company project: plans (one with the id `index.html`, a malformed ACME.yaml beside a
+    valid acme.yaml), a company rule directory, notes of its own."""
+    (work / "accounts").mkdir(parents=True)
+    (work / "company").mkdir()
+    (work / "docs").mkdir()
+    (work / "mkdocs.yml").write_text(mkdocs_yml(), encoding="utf-8")
+    (work / "playbook.yaml").write_text("plans: [accounts]\nrules: [company]\n", encoding="utf-8")
+    (work / "accounts" / "acme.yaml").write_text(PLAN.replace("ID", "acme").replace("NAME", "艾克米"), encoding="utf-8")
+    (work / "accounts" / "ACME.yaml").write_text("account: {id: acme, name: [oops]}\n", encoding="utf-8")
+    (work / "accounts" / "odd.yaml").write_text(PLAN.replace("ID", "index.html").replace("NAME", "奇怪"),
+                                                encoding="utf-8")
+    (work / "company" / "limits.yaml").write_text(
+        "kind: receivables\nthresholds:\n  - id: long_overdue_days\n    value: 60\n", encoding="utf-8")
+    (work / "accounts" / "loop.yaml").symlink_to("loop.yaml")
+    (work / "docs" / "notes.md").write_text("our own notes\n", encoding="utf-8")
+    (work / "notes.txt").write_text("a file\n", encoding="utf-8")
+    return work
 
 
 @pytest.fixture

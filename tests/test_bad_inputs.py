@@ -2,18 +2,25 @@
 code, or in safe output; never a traceback, and nothing is written.
 
 Each file in tests/bad_inputs/ holds cases for one target, run through the real command line:
-  plans.yaml   written to accounts/case.yaml, then `playbook check accounts`
-  rules.yaml   written to company/case.yaml (a rule directory), then `playbook rules`
-  config.yaml  written to playbook.yaml, then `playbook check accounts` (one good plan)
+  plans.yaml     written to accounts/case.yaml, then `playbook check accounts`
+  rules.yaml     written to company/case.yaml (a rule directory), then `playbook rules`
+  config.yaml    written to playbook.yaml, then `playbook check accounts` (one good plan)
+  commands.yaml  careless commands and odd files, each a real process (its own header says more)
 A case gives the file as ``text`` (UTF-8, or ``encoding``), as ``content`` (raw bytes, !!binary),
 as ``generate`` (nested_lists / nested_mappings: a depth; long_text: a length; megabytes: a size) or as ``link`` (a
-symbolic link to that path); ``exit`` is the exit code and each line of ``output`` starts a line
-the command prints.
+symbolic link to that path); ``exit`` is the exit code, each line of ``output`` starts a line the
+command prints, and ``lines`` (when given) is how many lines it prints in all: the same problem is
+said once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,6 +37,8 @@ TARGETS = {
 }
 CASES = [(target, name, spec) for target in TARGETS
          for name, spec in yaml.safe_load((HERE / f"{target}.yaml").read_text(encoding="utf-8")).items()]
+COMMANDS = yaml.safe_load((HERE / "commands.yaml").read_text(encoding="utf-8"))
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
 
 
 def _content(spec: dict) -> bytes:
@@ -78,7 +87,58 @@ def test_bad_input(target, name, spec, tmp_path, monkeypatch, capsys):
     assert code == spec["exit"], lines
     for expected in spec.get("output", []):
         assert any(line.startswith(expected) for line in lines), (expected, lines)
+    assert len(lines) == spec.get("lines", len(lines)), lines
     assert _tree(tmp_path) == before, "the command wrote or changed a file"
+
+
+@pytest.fixture
+def open_project():
+    """A project any user may read (an unprivileged run reads it too) and only its owner may write."""
+    root = Path(tempfile.mkdtemp(prefix="playbook-case-"))
+    root.chmod(0o755)
+    (root / "accounts").mkdir()
+    (root / "accounts" / "acme.yaml").write_text(GOOD_PLAN, encoding="utf-8")
+    cache = root.parent / f"{root.name}-cache"
+    cache.mkdir(mode=0o777)
+    cache.chmod(0o777)
+    yield root, cache
+    for path in (root, cache):
+        for p in [path, *path.rglob("*")]:
+            if p.is_dir() and not p.is_symlink():
+                p.chmod(0o755)
+        shutil.rmtree(path)
+
+
+def _set_up(root: Path, steps: list) -> None:
+    for step in steps:
+        if "write" in step:
+            (root / step["write"]).write_text(step["text"], encoding="utf-8")
+        elif "mkdir" in step:
+            (root / step["mkdir"]).mkdir()
+        elif "fifo" in step:
+            os.mkfifo(root / step["fifo"])
+        elif "link" in step:
+            (root / step["link"]).symlink_to(step["to"])
+        else:
+            (root / step["chmod"]).chmod(int(step["mode"], 8))
+
+
+@pytest.mark.parametrize("name, spec", COMMANDS.items(), ids=list(COMMANDS))
+def test_careless_command(name, spec, open_project):
+    root, cache = open_project
+    _set_up(root, spec.get("setup", []))
+    before = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+    argv = [*(NOBODY if spec.get("as_nobody") else []), sys.executable, "-m", "playbook", *spec["argv"], "--lang", "en"]
+    env = {**os.environ, "PLAYBOOK_CACHE_DIR": str(cache), "GITHUB_ACTIONS": ""}
+    with open(spec.get("stdout", os.devnull), "w") as sink:
+        result = subprocess.run(argv, cwd=root, env=env, text=True, timeout=60, stderr=subprocess.PIPE,
+                                stdout=sink if "stdout" in spec else subprocess.PIPE)
+    lines = ((result.stdout or "") + result.stderr).splitlines()
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    assert result.returncode == spec["exit"], lines
+    for expected in spec.get("output", []):
+        assert any(line.startswith(expected) for line in lines), (expected, lines)
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == before, "the command wrote a file"
 
 
 def test_the_corpus_covers_at_least_forty_cases():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -139,6 +140,36 @@ def test_configuration_in_pyproject_toml(plans):
     assert "buying_centre_roles" not in result.stdout and "error [stage_evidence]" in result.stdout
 
 
+def test_the_first_configuration_found_is_the_whole_one_and_verbose_says_which(plans):
+    (plans / "playbook.yaml").write_text("lang: en\n", encoding="utf-8")
+    (plans / "pyproject.toml").write_text('[tool.playbook]\ndisable = ["stage_evidence"]\n', encoding="utf-8")
+    result = run("check", "--today", "2026-06-30", "--verbose", cwd=plans)
+    assert "error [stage_evidence]" in result.stdout  # pyproject.toml's section is not merged in
+    assert result.stderr.splitlines() == [
+        "configuration: playbook.yaml",
+        "[tool.playbook] in pyproject.toml is not read: playbook.yaml comes first, and only the first "
+        "configuration found is used"]
+
+
+def test_a_toml_error_is_reported_at_its_line(plans):
+    (plans / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.playbook]\nplans = ["a"\nlang = "en"\n',
+                                          encoding="utf-8")
+    result = run("check", "--lang", "en", cwd=plans)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == "pyproject.toml:6:1: TOML syntax error: Unclosed array"
+
+
+def test_language_is_taken_from_the_locale_as_gettext_does(plans):
+    for env, summary in (({"LANGUAGE": "zh_CN:en", "LANG": "C.UTF-8"}, "检查了 1 份计划"),
+                         ({"LANGUAGE": "", "LC_ALL": "", "LANG": "zh_CN.UTF-8"}, "检查了 1 份计划"),
+                         ({"LANGUAGE": "en_GB", "LANG": "zh_CN.UTF-8"}, "1 plan(s) checked")):
+        result = subprocess.run([sys.executable, "-m", "playbook", "check", "--today", "2026-06-30"], cwd=plans,
+                                capture_output=True, text=True,
+                                env={**{k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))},
+                                     **env})
+        assert result.stdout.splitlines()[-1].startswith(summary), env
+
+
 def test_a_wrong_configuration_is_a_usage_error_with_its_position(plans):
     (plans / "playbook.yaml").write_text("lang: en\ndisable: [stage_evidense]\nfail_on: never\n", encoding="utf-8")
     result = run("check", cwd=plans)
@@ -186,6 +217,24 @@ def test_the_baseline_gates_only_new_findings(plans):
 
 def test_a_missing_baseline_is_a_usage_error(plans):
     assert run("check", "--baseline", "nothing.json", cwd=plans).returncode == 2
+
+
+def test_findings_fixed_since_the_baseline_are_counted_and_dropped_by_an_update(plans):
+    assert run("check", "--today", "2026-06-30", "--baseline", "base.json", "--update-baseline",
+               cwd=plans).returncode == 0
+    fixed = PLAN.replace("quoted_price: 75}", "quoted_price: 85}")  # no longer below the floor
+    (plans / "accounts" / "acme.yaml").write_text(fixed, encoding="utf-8")
+    result = run("check", "--today", "2026-06-30", "--baseline", "base.json", "--lang", "en", cwd=plans)
+    assert result.stdout.splitlines()[-1] == ("1 finding(s) in the baseline are no longer found (fixed?): "
+                                              "drop them with --baseline base.json --update-baseline")
+    before = json.loads((plans / "base.json").read_text(encoding="utf-8"))["findings"]
+    assert run("check", "--today", "2026-06-30", "--baseline", "base.json", "--update-baseline",
+               cwd=plans).returncode == 0
+    after = json.loads((plans / "base.json").read_text(encoding="utf-8"))["findings"]
+    kept = {e["fingerprint"] for e in after}
+    assert [e["check"] for e in before if e["fingerprint"] not in kept] == ["quote_below_floor"]
+    result = run("check", "--today", "2026-06-30", "--baseline", "base.json", "--lang", "en", cwd=plans)
+    assert "no longer found" not in result.stdout
 
 
 def test_a_company_overlay_changes_what_the_checks_expect(plans):

@@ -23,6 +23,7 @@ PAGES = [f"{lang}{path}" for lang in ("", "en/") for path in ("accounts/hostile_
 # the plan's fields the account page shows; each payload starts with its field's name
 SHOWN = ["account.name", "industry", "region", "owner", "c1.name", "c1.title", "c2.name", "c2.title", "opp.name",
          "give", "get", "winback.step", "complaint", "outcome"]
+SEVERAL_LINES = ["give", "get", "winback.step", "complaint", "outcome"]  # the others hold one line
 # attributes that run or load something: any event handler, a URL to a script or to the plan's host
 DANGEROUS = """() => [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
     .filter(a => /^on/i.test(a.name) || /^(href|src|srcset|action|formaction|poster|data|xlink:href)$/i.test(a.name)
@@ -88,9 +89,9 @@ def test_every_field_on_the_account_page_shows_as_written(page, site, lang):
     text = page.locator("article").inner_text()
     for field in SHOWN:
         assert f"{field} <script>window.__pwned='{field}'</script><img src=x onerror=" in text, field
-    assert text.count("{{ 7*7 }} {% raw %}raw{% endraw %} **bold** _em_ `code` | pipe | &lt;b&gt; \\*") >= len(SHOWN)
-    assert text.count("[link](javascript:window.__pwned=1) ![img](http://evil.example/") >= len(SHOWN)
-    assert text.count('!!! danger "admonition"') >= len(SHOWN)
+    assert text.count("{{ 7*7 }} {% raw %}raw{% endraw %} **bold** _em_ `code` | pipe | &lt;b&gt; \\*") >= len(SEVERAL_LINES)
+    assert text.count("[link](javascript:window.__pwned=1) ![img](http://evil.example/") >= len(SEVERAL_LINES)
+    assert text.count('!!! danger "admonition"') >= len(SEVERAL_LINES)
     assert page.title().startswith("account.name <script>window.__pwned='account.name'</script>")
     assert "</title></td></tr></table><script>" in page.title()
 

@@ -53,16 +53,49 @@ def build(work: Path, name: str) -> Path:
     return out
 
 
+def malformed_private(run: str, number: int, octal: str) -> str:
+    """A plan whose private fields are written wrong in every way a hand slips: each carries a canary."""
+    return f"""\
+account: {{id: private_canaries, name: 隐私, tier: key_account, owner: 李雷}}
+contacts:
+  - id: a
+    name: A
+    personal:
+      - info: info_health
+        note: {number}
+      - info: info_religion
+        note: {octal}
+        consent: {{date: CANARY-{run}-date, how: {number + 1}}}
+      - info: info_family
+        CANARY-{run}-key: x
+        note: fine
+      - info: info_habits
+        note: [CANARY-{run}-list]
+      - info: CANARY-{run}-category
+        note: fine
+      - info: info_taboos
+        note: CANARY-{run}-dup
+        note: CANARY-{run}-dup2
+  - id: b
+    name: B
+    personal: CANARY-{run}-text
+"""
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    """The sample plans and the hostile plan, its canaries made unique to this run, with a company
-    overlay of the rules; checked once and built twice, into two differently named directories."""
+    """The sample plans, the hostile plan (its canaries made unique to this run) and a plan whose
+    private fields are malformed, with a company overlay of the rules; checked once and built
+    twice, into two differently named directories."""
     work = tmp_path_factory.mktemp("project")
     plans, company = work / "plans", work / "company"
     shutil.copytree(ROOT / "accounts", plans, ignore=shutil.ignore_patterns("*.md"))
     run = uuid.uuid4().hex
     (plans / "hostile_plan.yaml").write_text(HOSTILE.read_text(encoding="utf-8").replace("CANARY-", f"CANARY-{run}-"),
                                              encoding="utf-8")
+    number = int(run[:12], 16) % 10**12 + 10**12  # 13 digits of this run
+    octal = "0" + "".join(str(int(c, 16) % 8) for c in run[12:22])  # YAML 1.1 reads it as an octal number
+    (plans / "private_canaries.yaml").write_text(malformed_private(run, number, octal), encoding="utf-8")
     company.mkdir()
     (company / "limits.yaml").write_text("kind: opportunities\nthresholds:\n  - id: grading_score_max\n    value: 5\n",
                                          encoding="utf-8")
@@ -73,7 +106,8 @@ def project(tmp_path_factory):
     assert check.returncode in (0, 1), check.stderr  # 1: the samples have findings
     first, second = build(work, "site"), build(work, "other-site")
     return {"work": work, "plans": plans, "company": company, "run": run, "before": before,
-            "sites": (first, second)}
+            "sites": (first, second), "private": [f"CANARY-{run}", str(number), str(number + 1), octal[1:],
+                                                  str(int(octal, 8))]}
 
 
 def every_file(site: Path) -> dict[str, bytes]:
@@ -118,9 +152,35 @@ def test_no_canary_reaches_any_file_of_the_site(project):
     assert (first / "en" / "accounts" / "hostile_account" / "index.html").is_file()
     files = every_file(first)
     assert "sitemap.xml.gz (decompressed)" in files and "en/search/search_index.json" in files
-    leaks = [(name, canary) for name, data in files.items() for canary in [f"CANARY-{project['run']}", *canaries]
+    leaks = [(name, canary) for name, data in files.items() for canary in [*project["private"], *canaries]
              if canary.encode() in data or canary in name]
     assert leaks == []
+    assert (first / "accounts" / "~private_canaries" / "index.html").is_file()  # a malformed plan: its findings
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "github"])
+def test_no_canary_reaches_any_report_in_either_language(project, fmt, tmp_path):
+    """Malformed private fields are findings, and a finding there never quotes what was written."""
+    reports = []
+    for lang in ("zh", "en"):
+        result = subprocess.run([sys.executable, "-m", "playbook", "check", "--today", TODAY, "--lang", lang,
+                                 "--format", fmt], cwd=project["work"], capture_output=True, text=True,
+                                env={**ENV, "GITHUB_ACTIONS": "true"})
+        assert result.returncode == 1, result.stderr
+        reports.append(result.stdout + result.stderr)
+    assert "private_canaries.yaml" in reports[1]
+    assert [c for c in project["private"] if any(c in r for r in reports)] == []
+
+
+def test_no_canary_reaches_the_baseline(project, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    result = subprocess.run([sys.executable, "-m", "playbook", "check", "--today", TODAY, "--baseline",
+                             str(baseline), "--update-baseline"], cwd=project["work"], capture_output=True, text=True,
+                            env=ENV)
+    assert result.returncode == 0, result.stderr
+    written = baseline.read_text(encoding="utf-8")
+    assert "private_canaries.yaml" in written
+    assert [c for c in project["private"] if c in written] == []
 
 
 def test_two_builds_of_the_same_input_are_byte_identical(project):

@@ -68,6 +68,9 @@ IDS = st.one_of(st.sampled_from(["c1", "c2", "op1", "acme", "2026-01-01", "yes",
                 st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,20}", fullmatch=True))
 # Any text a person may type: Chinese, emoji, control characters, quotes; the YAML writer escapes.
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=24)
+LINE_PATTERN = SCHEMA["$defs"]["line"]["pattern"]
+LINES = st.text(st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="\u2028\u2029"),
+                min_size=1, max_size=24)  # a name or a title: one line
 
 
 def from_schema(node: dict, dense: bool = False, defs: dict = SCHEMA["$defs"]) -> st.SearchStrategy:
@@ -99,6 +102,8 @@ def from_schema(node: dict, dense: bool = False, defs: dict = SCHEMA["$defs"]) -
             return DATES
         if node.get("pattern") == ID_PATTERN:
             return IDS
+        if node.get("pattern") == LINE_PATTERN:
+            return LINES
         assert "pattern" not in node, node
         return TEXT
     if kind == "integer":

@@ -85,16 +85,21 @@ def test_account_pages_show_findings_linked_to_their_checks(tmp_path):
     assert "[No quote below the floor price](../checks/quote_below_floor.md)" in page
 
 
-def test_every_plan_has_a_page_of_its_own_even_with_a_shared_or_reserved_id(tmp_path):
+def test_every_plan_has_a_page_of_its_own_named_by_its_own_id_alone(tmp_path):
     text = "account: {id: ID, name: NAME, tier: key_account, owner: Li Lei}\n"
     plans = []
-    for name, plan_id in (("first", "acme"), ("second", "acme"), ("third", "index")):
+    for name, plan_id in (("ACME", "NOT A VALID ID"), ("acme", "acme"), ("first", "acme"), ("second", "acme"),
+                          ("third", "index"), ("fourth", "index.html")):
         (tmp_path / f"{name}.yaml").write_text(text.replace("ID", plan_id).replace("NAME", name), encoding="utf-8")
+    for name in ("ACME", "acme", "first", "fourth", "second", "third"):  # as plan_files sorts them
         plans.append(Checked(str(tmp_path / f"{name}.yaml"), *CHECKER.check_path(str(tmp_path / f"{name}.yaml"))))
     pages = build_pages(RULES, plans, "en", TODAY)
-    assert [pages[f"accounts/{page}.md"].split("\n# ", 1)[1].split("\n")[0] for page in ("acme", "acme-2", "index-2")] \
-        == ["first", "second", "third"]
-    assert 'href="index-2/"' in pages["accounts/index.md"]
+    titles = {page: pages[f"accounts/{page}.md"].split("\n# ", 1)[1].split("\n")[0]
+              for page in ("acme", "acme~2", "acme~3", "index~", "index.html~")}
+    assert titles == {"acme": "acme", "acme~2": "first", "acme~3": "second", "index~": "third", "index.html~": "fourth"}
+    # ACME.yaml sorts first, but a malformed plan never takes a well-formed plan's page
+    assert pages["accounts/~acme.md"].split("\n# ", 1)[1].split("\n")[0].endswith("ACME.yaml")
+    assert 'href="index~/"' in pages["accounts/index.md"] and 'href="~acme/"' in pages["accounts/index.md"]
 
 
 def test_mkdocs_builds_both_languages_offline(site):

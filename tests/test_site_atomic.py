@@ -21,6 +21,7 @@ def project(tmp_path, monkeypatch):
     (tmp_path / "playbook.yaml").write_text(f"plans: ['{ROOT / 'accounts'}']\n", encoding="utf-8")
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "index.html").write_text("the previous site", encoding="utf-8")
+    (tmp_path / "site" / ".playbook-site").write_text("", encoding="utf-8")  # a site a build wrote
     return tmp_path
 
 

@@ -1,0 +1,116 @@
+"""`playbook build` and `playbook serve`: MkDocs with the generator's hook (named in mkdocs.yml),
+its messages shown as the CLI's own, one line each, in the user's language.
+
+The hook reads the language of its messages, and the build's today, from the environment, so
+that a plain `mkdocs build` works the same way.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import re
+import socket
+import sys
+import warnings
+
+from . import i18n
+
+CONFIG_FILE = "mkdocs.yml"
+SERVING = re.compile(r"Serving on (\S+)")  # what MkDocs logs once the preview server listens
+
+
+class MkDocsLog(logging.Handler):
+    """Collects what MkDocs logs (its own and the hook's errors) instead of letting Python print
+    it raw; says "serving on URL" when the preview server is ready."""
+
+    def __init__(self, lang: str):
+        super().__init__(logging.INFO)
+        self.lang = lang
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.extend(message.splitlines())
+        elif record.levelno >= logging.WARNING:
+            for line in message.splitlines():
+                print(f"playbook: {i18n.one_line(line)}", file=sys.stderr)
+        elif record.name == "mkdocs.livereload" and SERVING.search(message):
+            print(i18n.text("cli_serving", self.lang, url=SERVING.search(message).group(1)), flush=True)
+
+    def __enter__(self):
+        logger = logging.getLogger("mkdocs")
+        self.saved = logger.level, logger.propagate
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+        logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logger = logging.getLogger("mkdocs")
+        logger.removeHandler(self)
+        logger.setLevel(self.saved[0])
+        logger.propagate = self.saved[1]
+
+
+def run(args, lang: str) -> tuple[str, dict] | None:
+    """Build or serve; None when done, else the code and fields of the one-line error."""
+    warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)  # from jieba
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ["PLAYBOOK_LANG"] = lang
+    if args.today:
+        os.environ["PLAYBOOK_TODAY"] = args.today.isoformat()
+    from mkdocs.exceptions import MkDocsException
+
+    log = MkDocsLog(lang)
+    try:
+        with log:
+            if args.command == "serve":
+                return _serve(args)
+            _build(args)
+    except MkDocsException as e:
+        return "cli_site_failed", {"detail": "; ".join(log.errors) or str(e)}
+    except OSError as e:
+        return "cli_site_failed", {"detail": e.strerror or str(e)}
+    return None
+
+
+def _build(args) -> None:
+    """As `mkdocs build` does it: the plugins' startup and shutdown around the build."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(CONFIG_FILE, **({"site_dir": args.site_dir} if args.site_dir else {}))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def _serve(args) -> tuple[str, dict] | None:
+    from mkdocs.commands.serve import serve
+
+    if not _port_free(args.host, args.port):
+        return "cli_port_busy", {"host": args.host, "port": args.port}
+    try:
+        serve(CONFIG_FILE, livereload=True, dev_addr=f"{args.host}:{args.port}")
+    except KeyboardInterrupt:
+        pass
+    return None
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether the preview server can listen there: said before the first build, not after it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself binds
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            if e.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
