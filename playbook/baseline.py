@@ -13,21 +13,24 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from . import limits
 from .checker import Finding
+from .i18n import one_line
 from .problems import Problem, ProblemsError
-from .yamlload import Location
+from .yamlload import Location, YamlError
+from .yamlload import read as read_file
 
 VERSION = 1
 
 
 def fingerprint(finding: Finding) -> str:
     text = f"{finding.location.file}\0{finding.check}\0{finding.key}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:24]  # a file name in any bytes
 
 
 def write(path: str, findings: list[Finding]) -> None:
     """Write the baseline whole or not at all (a new file moved into place); OSError if it cannot be."""
-    entries = sorted(({"fingerprint": fingerprint(f), "file": f.location.file, "check": f.check,
+    entries = sorted(({"fingerprint": fingerprint(f), "file": one_line(f.location.file), "check": f.check,
                        "message": f.message["en"]} for f in findings),
                      key=lambda e: (e["file"], e["check"], e["fingerprint"]))
     target = Path(path)
@@ -53,13 +56,16 @@ def read(path: str) -> Counter:
     """How many times each fingerprint is accepted. ProblemsError when the file is missing, cannot
     be read, or is not a baseline."""
     where = Location(path, 1, 1)
+    if not os.path.lexists(path):
+        raise ProblemsError([Problem(where, "baseline_missing", path=path)])
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        raise ProblemsError([Problem(where, "baseline_missing", path=path)]) from None
-    except OSError as e:
-        raise ProblemsError([Problem(where, "file_unreadable", detail=e.strerror or str(e))]) from None
+        raw = read_file(path, limits.BASELINE_BYTES)
+    except YamlError as e:
+        raise ProblemsError([e.problem]) from None
+    if len(raw) > limits.BASELINE_BYTES:
+        raise ProblemsError([Problem(where, "file_too_large", limit=f"{limits.BASELINE_BYTES // 2**20} MB")])
+    try:
+        data = json.loads(raw)
     except ValueError as e:  # not JSON, or not UTF-8
         line, column = getattr(e, "lineno", 1), getattr(e, "colno", 1)
         raise ProblemsError([Problem(Location(path, line, column), "baseline_not_json", detail=getattr(e, "msg", str(e)))]) from None

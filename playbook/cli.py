@@ -74,7 +74,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
             p.add_argument("--site-dir", metavar="DIR", help=t("cli_site_dir"))
         else:
             p.add_argument("--host", default="127.0.0.1", help=t("cli_host"))
-            p.add_argument("--port", type=positive, default=8000, help=t("cli_port"))
+            p.add_argument("--port", type=_positive(lang, 65535), default=8000, help=t("cli_port"))
     p = sub.add_parser("new", parents=[common], help=t("cli_new_help"), description=t("cli_new_help"))
     p.add_argument("id", help=t("cli_new_id"))
     p.add_argument("--dir", type=Path, default=Path("accounts"), help=t("cli_new_dir"))
@@ -97,10 +97,13 @@ def _date(lang: str):
     return date
 
 
-def _positive(lang: str):
+def _positive(lang: str, most: int | None = None):
+    """The type of a count or a port: a whole number from 1 (to ``most``)."""
     def positive(text: str) -> int:
         if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
             raise argparse.ArgumentTypeError(i18n.text("cli_not_positive", lang, value=text))
+        if most is not None and int(text) > most:
+            raise argparse.ArgumentTypeError(i18n.text("cli_too_large", lang, value=text, most=most))
         return int(text)
 
     return positive
@@ -109,6 +112,11 @@ def _positive(lang: str):
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     lang = _lang_from_argv(argv)
+    if sys.stdout is None:  # started with stdout closed: nothing could be said
+        return _usage(lang, "cli_output_failed", detail=os.strerror(errno.EBADF))
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets it escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = run(build_parser(lang).parse_args(argv), lang)
         sys.stdout.flush()  # a full disk or a closed pipe is found here, not at the interpreter's exit

@@ -6,6 +6,7 @@ One rule: the first of the two found is the whole configuration (they are never 
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import yaml
 from .fastschema import FastSchema
 from .problems import Problem, ProblemsError
 from .ruleset import RuleSet
-from .yamlload import Location, Mapping, YamlError, load_file, locate, locate_key
+from .yamlload import Location, Mapping, YamlError, load_file, locate, locate_key, read
 
 CONFIG_FILE = "playbook.yaml"
 TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
@@ -47,9 +48,7 @@ def load_config(path: str | None = None) -> Config:
     Raises ProblemsError with positions when it is wrong."""
     candidates = [path] if path else [CONFIG_FILE, "pyproject.toml"]
     for candidate in candidates:
-        if not Path(candidate).is_file():
-            if path:
-                raise ProblemsError([Problem(Location(path, 1, 1), "file_unreadable", detail="no such file")])
+        if not path and not os.path.lexists(candidate):
             continue
         if candidate.endswith(".toml"):
             data = _toml(candidate)
@@ -81,10 +80,11 @@ def _has_toml_section() -> bool:
 
 def _toml(path: str) -> dict | None:
     try:
-        with open(path, "rb") as f:
-            document = tomllib.load(f)
-    except OSError as e:
-        raise ProblemsError([Problem(Location(path, 1, 1), "file_unreadable", detail=e.strerror or str(e))]) from None
+        document = tomllib.loads(read(path).decode("utf-8"))
+    except YamlError as e:  # not a regular file, or not readable
+        raise ProblemsError([e.problem]) from None
+    except UnicodeDecodeError:
+        raise ProblemsError([Problem(Location(path, 1, 1), "yaml_not_utf8")]) from None
     except tomllib.TOMLDecodeError as e:  # its position is only in its message before Python 3.14
         found = TOML_POSITION.search(str(e))
         line, column = map(int, found.groups()) if found else (1, 1)

@@ -7,3 +7,4 @@ FILE_BYTES = 5 * 2**20  # the largest file read, plan, rule file or configuratio
 DEPTH = 64  # how deeply collections may nest
 ALIAS_VALUES = 10_000  # how many values aliases may add to one file ("billion laughs")
 PLANS = 100_000  # how many plans one run checks
+BASELINE_BYTES = 256 * 2**20  # the largest baseline read (100,000 plans with a few accepted findings each)

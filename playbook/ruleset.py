@@ -90,7 +90,8 @@ def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = Non
     files_read = []
     for layer, directory in enumerate(layers):
         if not directory.is_dir():
-            problems.append(Problem(Location(str(directory), 1, 1), "rules_dir_missing"))
+            code = "rules_dir_not_directory" if os.path.lexists(directory) else "rules_dir_missing"
+            problems.append(Problem(Location(str(directory), 1, 1), code))
             continue
         for path in rule_files(directory):
             target = outside(path, directory)

@@ -93,8 +93,9 @@ def _build(args) -> None:
 def _serve(args) -> tuple[str, dict] | None:
     from mkdocs.commands.serve import serve
 
-    if not _port_free(args.host, args.port):
-        return "cli_port_busy", {"host": args.host, "port": args.port}
+    problem = _cannot_listen(args.host, args.port)
+    if problem:
+        return problem
     try:
         serve(CONFIG_FILE, livereload=True, dev_addr=f"{args.host}:{args.port}")
     except KeyboardInterrupt:
@@ -102,8 +103,9 @@ def _serve(args) -> tuple[str, dict] | None:
     return None
 
 
-def _port_free(host: str, port: int) -> bool:
-    """Whether the preview server can listen there: said before the first build, not after it."""
+def _cannot_listen(host: str, port: int) -> tuple[str, dict] | None:
+    """Why the preview server could not listen there, if it could not: said before the first
+    build, not after it."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself binds
@@ -111,6 +113,6 @@ def _port_free(host: str, port: int) -> bool:
             s.bind((host, port))
         except OSError as e:
             if e.errno in (errno.EADDRINUSE, errno.EACCES):
-                return False
-            raise
-    return True
+                return "cli_port_busy", {"host": host, "port": port}
+            return "cli_cannot_listen", {"host": host, "port": port, "detail": e.strerror or str(e)}
+    return None

@@ -14,7 +14,9 @@ wrote (the schemas check dates as strings), and that the 1.1 numbers nobody mean
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass
 
 import yaml
@@ -77,16 +79,18 @@ def load_file(path: str, problems: list[Problem]) -> object:
     return load_bytes(read(path), path, problems)
 
 
-def read(path: str) -> bytes:
-    """A file's bytes, at most ``limits.FILE_BYTES`` + 1 of them (a device or a pipe named like a
-    plan cannot make us read forever; load_bytes refuses the one too many); YamlError when it
-    cannot be read."""
+def read(path: str, limit: int = limits.FILE_BYTES) -> bytes:
+    """A regular file's bytes, at most ``limit`` + 1 of them (the caller refuses the one too many);
+    YamlError when it cannot be read. A pipe or a device named like a file is refused unopened
+    for reading: it could block the run, or never end."""
     try:
-        with open(path, "rb") as f:
-            data = f.read(limits.FILE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise YamlError(Problem(Location(path, 1, 1), "file_not_regular"))
+            return f.read(limit + 1)
     except OSError as e:
         raise YamlError(Problem(Location(path, 1, 1), "file_unreadable", detail=e.strerror or str(e))) from None
-    return data
 
 
 def load_bytes(data: bytes | str, file: str, problems: list[Problem]) -> object:

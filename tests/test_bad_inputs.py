@@ -58,9 +58,13 @@ def _content(spec: dict) -> bytes:
 
 
 def _tree(root: Path) -> dict[str, str]:
-    """Every file below ``root`` and a digest of its bytes (links as their target)."""
-    return {str(p.relative_to(root)): str(p.readlink()) if p.is_symlink() else hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() or p.is_symlink()}
+    """Every file below ``root`` and a digest of its bytes (links as their target, pipes as such)."""
+    def kind(p: Path) -> str:
+        if p.is_symlink():
+            return str(p.readlink())
+        return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir" if p.is_dir() else "other"
+
+    return {str(p.relative_to(root)): kind(p) for p in sorted(root.rglob("*")) if os.access(p.parent, os.X_OK)}
 
 
 @pytest.mark.parametrize("target, name, spec", CASES, ids=[f"{t}:{n}" for t, n, _ in CASES])
@@ -127,18 +131,22 @@ def _set_up(root: Path, steps: list) -> None:
 def test_careless_command(name, spec, open_project):
     root, cache = open_project
     _set_up(root, spec.get("setup", []))
-    before = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
-    argv = [*(NOBODY if spec.get("as_nobody") else []), sys.executable, "-m", "playbook", *spec["argv"], "--lang", "en"]
-    env = {**os.environ, "PLAYBOOK_CACHE_DIR": str(cache), "GITHUB_ACTIONS": ""}
-    with open(spec.get("stdout", os.devnull), "w") as sink:
+    before = _tree(root)
+    lang = [] if "--lang" in spec["argv"] else ["--lang", "en"]
+    argv = [*(NOBODY if spec.get("as_nobody") else []), sys.executable, "-m", "playbook", *spec["argv"], *lang]
+    env = {**os.environ, "PLAYBOOK_CACHE_DIR": str(cache), "GITHUB_ACTIONS": "", **spec.get("env", {})}
+    stdout = spec.get("stdout")
+    with open(stdout if stdout not in (None, "closed") else os.devnull, "w") as sink:
         result = subprocess.run(argv, cwd=root, env=env, text=True, timeout=60, stderr=subprocess.PIPE,
-                                stdout=sink if "stdout" in spec else subprocess.PIPE)
+                                stdout=subprocess.PIPE if stdout is None else sink,
+                                preexec_fn=(lambda: os.close(1)) if stdout == "closed" else None)
     lines = ((result.stdout or "") + result.stderr).splitlines()
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
     assert result.returncode == spec["exit"], lines
     for expected in spec.get("output", []):
         assert any(line.startswith(expected) for line in lines), (expected, lines)
-    assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == before, "the command wrote a file"
+    after = _tree(root)
+    assert {k: v for k, v in after.items() if k not in spec.get("writes", [])} == before, "the command wrote a file"
 
 
 def test_the_corpus_covers_at_least_forty_cases():
