@@ -14,7 +14,6 @@ hostile input at once, in little memory.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess

@@ -2,8 +2,8 @@
 the same pages already written as Markdown.
 
 Side by side in one run, alternating which goes first:
-  playbook   `mkdocs build` with the generator's hook: check every plan, generate every page
-             of both languages in memory, build Chinese and then English
+  playbook   `playbook build`: check every plan, generate every page of both languages in
+             memory, build Chinese and English (MkDocs with the generator's hook)
   plain      two plain `mkdocs build`s (Chinese, English) of the very same pages, written out
              as Markdown beforehand, with the same theme, navigation and extensions
 Target: playbook <= 1.3 x plain, and under 30 s. Prints both times and the sizes of the site and
@@ -30,9 +30,11 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent))
 from plans import generate  # noqa: E402
 
+from generator import site_config  # noqa: E402
 from generator.accounts import Checked  # noqa: E402
 from generator.pages import build_pages, nav  # noqa: E402
 from playbook.checker import Checker  # noqa: E402
+from playbook.config import Config  # noqa: E402
 from playbook.ruleset import load_rules  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,17 +48,16 @@ def write_plain_projects(work: Path, plans: list[str]) -> list[Path]:
     rules = load_rules()
     checker = Checker(rules, TODAY)
     checked = [Checked(p, *checker.check_path(p)) for p in plans]
-    base = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    base = site_config.compose(work, Config())
     configs = []
     for lang in ("zh", "en"):
         docs = work / f"docs_{lang}"
-        shutil.copytree(ROOT / "site_templates" / "docs", docs)
+        shutil.copytree(site_config.templates_dir() / "docs", docs)
         for path, markdown in build_pages(rules, checked, lang, TODAY).items():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_text(markdown, encoding="utf-8")
         config = {**base, "docs_dir": str(docs), "site_dir": str(work / "plain_site" / ("" if lang == "zh" else "en")),
-                  "theme": {**base["theme"], "language": lang, "custom_dir": str(ROOT / base["theme"]["custom_dir"])},
-                  "nav": nav(rules, lang)}
+                  "theme": {**base["theme"], "language": lang}, "nav": nav(rules, lang)}
         config.pop("hooks")
         config.pop("watch")
         path = work / f"mkdocs_{lang}.yml"
@@ -88,9 +89,9 @@ def main() -> int:
         plans = generate(work / "accounts", args.accounts)
         (work / "playbook.yaml").write_text(f"plans: ['{work / 'accounts'}']\n", encoding="utf-8")
         plain_configs = write_plain_projects(work, plans)
-        mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
-        ours_cmd = [[*mkdocs, "-f", str(ROOT / "mkdocs.yml"), "--site-dir", str(work / "site")]]
-        plain_cmd = [[*mkdocs, "-f", str(c)] for c in plain_configs]
+        ours_cmd = [[sys.executable, "-m", "playbook", "build", "--today", TODAY.isoformat(),
+                     "--site-dir", str(work / "site")]]
+        plain_cmd = [[sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(c)] for c in plain_configs]
         ours, plain = [], []
         for r in range(args.rounds):
             runs = [(ours, ours_cmd), (plain, plain_cmd)]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from playbook import facts as facts_module
-from playbook import plan_schema
+from playbook import history, plan_schema, waivers
 from playbook.checker import Finding
 from playbook.starter import PLAN_ID
+from playbook.yamlload import YamlError, read
 
 from .views import View
 
@@ -28,6 +29,15 @@ class Checked:
     path: str
     plan: dict | None
     findings: list[Finding]
+    trails: dict | None = None  # its opportunities' versions in git, when the site is built with history
+
+    @cached_property
+    def waivers(self) -> list[waivers.Waiver]:
+        """The plan's waivers, read from its comments (the plan's data holds none)."""
+        try:
+            return waivers.parse(read(self.path), self.path)
+        except YamlError:  # gone since it was checked: its page shows what the checker said
+            return []
 
 
 @cache
@@ -144,4 +154,17 @@ def detail(c: Checked, view: View, today: dt.date) -> dict:
         "activities": sorted(plan.get("activities") or [], key=lambda a: str(a.get("date")), reverse=True),
         "next_steps": plan.get("next_steps") or [],
         "findings": c.findings,
+        "waivers": in_force(c, view, today),
+        "history": [] if c.trails is None else
+        [{"name": o["name"], **history.facts(c.trails.get(o["id"]) or [], o, today, view.rules)}
+         for o in plan.get("opportunities") or []],
     }
+
+
+def in_force(c: Checked, view: View, today: dt.date) -> list[dict]:
+    """The plan's waivers that apply on ``today``: each check id with whether it names a check (and
+    so has a page to link to), the reason, the approver and the last day."""
+    checks = view.rules.index
+    return [{"line": w.location.line, "checks": [(i, checks.get(i) == "checks") for i in w.ids],
+             "reason": w.reason, "by": w.by or "", "until": w.until}
+            for w in c.waivers if w.in_force(today)]

@@ -25,12 +25,11 @@ from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator import search, site_dir
+from generator import search, site_config, site_dir
 from generator.accounts import Checked
 from generator.pages import build_pages, nav
-from playbook import i18n
+from playbook import history, i18n
 from playbook.checker import Checker
-from playbook.config import load_config
 from playbook.paths import PlanPathError, plan_files
 from playbook.problems import ProblemsError
 from playbook.rulecache import cached_rules
@@ -43,18 +42,15 @@ MESSAGES_ENV = "PLAYBOOK_LANG"  # the language of the build's own messages (the 
 FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2106, 2, 6)
 EN_WORK = ".en-build"  # inside the new site, where the English build writes (MkDocs leaves dot names)
 ENGLISH = """\
-import os, sys, threading, yaml
+import os, sys, threading
 from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from generator.site_config import mkdocs_config
 def orphaned():  # the parent closes our stdin when it ends, or when it is killed: stop then too
     while os.read(0, 4096):  # the raw descriptor: a buffered reader's lock would stall our exit
         pass
     os._exit(1)
 threading.Thread(target=orphaned, daemon=True).start()
-config_file, site_dir = sys.argv[1:]
-with open(config_file, encoding="utf-8") as f:
-    theme = yaml.safe_load(f)["theme"]
-build(load_config(config_file, site_dir=site_dir, theme={**theme, "language": "en"}))
+build(mkdocs_config(language="en", site_dir=sys.argv[1]))
 """
 _state: dict = {}
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -97,12 +93,15 @@ def on_config(config):
     _date_from(today)
     settings = _settings()
     plans = [Path(p) for p in settings.plans] or [Path("accounts")]
+    layers = site_config.rule_layers(settings)
+    own = site_config.pages_dir(Path.cwd(), settings)
+    _state["own_pages"] = (own, _own_pages(own))
     if lang == "zh":  # first: the English build checks and generates alongside, on the other core
-        _build_aside(config, [*plans, *map(Path, settings.rules), default_rules_dir()])
+        _build_aside(config, [*plans, *layers, default_rules_dir(), *([own] if own else [])])
         _start_english(config, today)
-    rules, checked = _check(settings, plans, lang, today)
+    rules, checked = _check(settings, layers, plans, lang, today)
     _state["pages"] = build_pages(rules, checked, lang, today)
-    config.nav = nav(rules, lang)
+    config.nav = nav(rules, lang) + [name for name in _state["own_pages"][1] if name.endswith(".md")]
     if lang == "zh":
         search.segment_chinese(rules)
     return config
@@ -134,15 +133,25 @@ def _build_aside(config, inputs: list[Path]) -> None:
 
 def _settings():
     try:
-        return load_config()
+        return site_config.settings()
     except ProblemsError as e:  # the same one-line errors as `playbook check`, no traceback
         raise PluginError("\n".join(p.render(_messages_lang()) for p in e.problems)) from None
 
 
-def _check(settings, plans: list[Path], lang: str, today: dt.date):
+def _own_pages(directory: Path | None) -> list[str]:
+    """The company's own pages and images: each file's path in its directory, dot files left out."""
+    if directory is None:
+        return []
+    if not directory.is_dir():
+        raise _error("site_pages_missing", path=str(directory))
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts))
+
+
+def _check(settings, layers: list[Path], plans: list[Path], lang: str, today: dt.date):
     """The rules, and every plan checked as of ``today``."""
     try:
-        rules = cached_rules([Path(p) for p in settings.rules])
+        rules = cached_rules(layers)
     except ProblemsError as e:
         raise PluginError("\n".join(p.render(_messages_lang()) for p in e.problems)) from None
     try:
@@ -152,8 +161,20 @@ def _check(settings, plans: list[Path], lang: str, today: dt.date):
     if lang == "zh":  # said once, not by both builds
         for skipped in found.skipped:
             log.warning(skipped.render(_messages_lang()))
-    checker = Checker(rules, today, settings.severity, settings.disable)
-    return rules, [Checked(path, *checker.check_path(path)) for path in found.files]
+    trails = _history(found.files, lang) if os.environ.get(site_config.HISTORY_ENV) else None
+    checker = Checker(rules, today, settings.severity, settings.disable, trails=trails)
+    return rules, [Checked(path, *checker.check_path(path), trails=None if trails is None else trails.get(path, {}))
+                   for path in found.files]
+
+
+def _history(files: list[str], lang: str) -> dict | None:
+    """Each plan's history in git (--history); without it, said once, and the site is built without."""
+    try:
+        return history.read(files)
+    except history.Unavailable as e:
+        if lang == "zh":
+            log.warning(i18n.text(e.code, _messages_lang(), **e.params))
+        return None
 
 
 def _start_english(config, today: dt.date) -> None:
@@ -165,7 +186,7 @@ def _start_english(config, today: dt.date) -> None:
     work.mkdir()
     errors = open(work / "stderr.txt", "w+", encoding="utf-8")
     env = {**os.environ, LANG_ENV: "en", TODAY_ENV: today.isoformat()}
-    process = subprocess.Popen([sys.executable, "-c", ENGLISH, config.config_file_path, str(work / "en")],
+    process = subprocess.Popen([sys.executable, "-c", ENGLISH, str(work / "en")],
                                env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
                                pass_fds=(aside.lock,))
     _state["english"] = (process, work, errors)
@@ -174,6 +195,13 @@ def _start_english(config, today: dt.date) -> None:
 def on_files(files: Files, config) -> Files:
     for path, markdown in _state["pages"].items():
         files.append(File.generated(config, path, content=markdown))
+    directory, names = _state["own_pages"]
+    for name in names:  # the company's: never in place of a generated page
+        if name in _state["pages"]:
+            log.warning(i18n.text("site_page_taken", _messages_lang(), path=name))
+            continue
+        files.append(File(name, src_dir=str(directory), dest_dir=config.site_dir,
+                          use_directory_urls=config.use_directory_urls))
     return files
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import yaml
 
@@ -19,9 +18,10 @@ from playbook import rule_schemas
 from playbook.ruleset import RuleSet
 
 from . import accounts, dashboards, markdown, training
+from .site_config import templates_dir
 from .views import View
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
+TEMPLATES = templates_dir() / "pages"
 
 
 def _environment() -> Environment:
@@ -41,12 +41,18 @@ def build_pages(rules: RuleSet, checked: list[accounts.Checked], lang: str, toda
     pages = {"index.md": env.get_template("index.md.j2").render(sections=sections, view=view)}
     for section in sections:
         pages[f"{section['kind']}.md"] = env.get_template("section.md.j2").render(section=section, view=view)
-    for check in rules.items("checks"):
-        pages[f"checks/{check['id']}.md"] = env.get_template("check.md.j2").render(
-            check=check, view=view, fields=dict(view.fields("checks", check, depth=1)))
     summaries = accounts.unique_pages([accounts.summary(c, view, today) for c in checked])
     pages["accounts/index.md"] = env.get_template("accounts.md.j2").render(accounts=summaries, view=view)
     shown = [(s, accounts.detail(c, view, today)) for c, s in zip(checked, summaries)]
+    waived: dict[str, list[dict]] = {}  # check id -> the waivers of it in force, with their plan's summary
+    for s, a in shown:
+        for w in a["waivers"]:
+            for check_id, _ in w["checks"]:
+                waived.setdefault(check_id, []).append({**w, "account": s})
+    for check in rules.items("checks"):
+        pages[f"checks/{check['id']}.md"] = env.get_template("check.md.j2").render(
+            check=check, view=view, fields=dict(view.fields("checks", check, depth=1)),
+            waivers=waived.get(check["id"], []), until=dt.date(today.year, 12, 31))  # the example's date
     account = env.get_template("account.md.j2")  # once: each fetch looks at the file's date again
     for s, a in shown:
         pages[f"accounts/{s['id']}.md"] = account.render(a=a, s=s, view=view)

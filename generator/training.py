@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import itertools
 import re
-from pathlib import Path
 from typing import NamedTuple
 
 import yaml
 
 from playbook import describe, facts, plan_schema, rule_schemas
 
+from .site_config import templates_dir
 from .views import View
 
-SETTINGS = yaml.safe_load((Path(__file__).resolve().parent.parent / "site_templates" / "training.yaml")
-                          .read_text(encoding="utf-8"))
+SETTINGS = yaml.safe_load((templates_dir() / "training.yaml").read_text(encoding="utf-8"))
 NOT_TAUGHT = set(SETTINGS["not_taught"])  # a kind holding these is reference or tooling, not the method
 MATRIX_FACTORS = tuple(SETTINGS["matrix_factors"])  # receivable cases around each threshold
 _FIRST_SENTENCE = re.compile(r"^(.+?(?:[。！？]|[.!?](?=\s)))")

@@ -6,17 +6,18 @@ the check's ``when`` and ``require`` JSON Schemas: when ``when`` holds and ``req
 the check reports a finding at the element's ``at`` field, in the file and line the user wrote.
 Checks of scope ``builtin`` are reported by the tool itself (the plan's format, suppressions);
 the rules hold their words, severity and documentation all the same.
+With the plans' history (``--history``), each opportunity also has its history facts under
+``history``, beside its fields (see history).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import string
 from dataclasses import dataclass
 
 from . import facts as facts_module
-from . import i18n
+from . import history, i18n, waivers
 from .fastschema import FastSchema
 from .plan_schema import is_private, plan_schema
 from .problems import Problem
@@ -28,8 +29,9 @@ BUILTIN = "builtin"
 FORMAT_CHECK = "plan_format"
 NO_REASON_CHECK = "suppression_without_reason"
 UNUSED_CHECK = "unused_suppression"
-# `# playbook: ignore[check_a, check_b] reason`: at the end of a line, or alone on the line above
-SUPPRESSION = re.compile(r"(?:^|\s)#\s*playbook:\s*ignore\[([^\]]*)\]\s*(.*)$")
+EXPIRED_CHECK = "waiver_expired"
+NO_APPROVER_CHECK = "waiver_without_approver"
+MALFORMED_CHECK = "waiver_malformed"
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,11 @@ FORMATTER = _Formatter()
 class Checker:
     """Everything that can be prepared once per rule set; then ``check_file`` per plan."""
 
-    def __init__(self, rules: RuleSet, today: dt.date, severity: dict | None = None, disable=(), observe=None):
+    def __init__(self, rules: RuleSet, today: dt.date, severity: dict | None = None, disable=(), observe=None,
+                 trails: dict | None = None):
         self.rules, self.today = rules, today
         self.observe = observe  # called with each well-formed plan (the portfolio counts stages)
+        self.trails = trails  # --history: {file: {opportunity id: its versions}} (see history); None: no history
         self.plan_validator = FastSchema(plan_schema(rules))
         self.severity = {c["id"]: (severity or {}).get(c["id"], c["severity"]) for c in rules.items("checks")}
         self.messages = {c["id"]: c["message"] for c in rules.items("checks")}
@@ -169,6 +173,9 @@ class Checker:
         found = []
         for scope, checks in self.checks.items():
             for where, element in elements(plan, scope):
+                if self.trails is not None and scope == history.SCOPE:  # its history beside its fields
+                    trail = (self.trails.get(path) or {}).get(element.get("id")) or []
+                    element = {**element, "history": history.facts(trail, element, self.today, self.rules)}
                 ctx = facts_module.Context(self.rules, plan, element, self.today)
                 view = dict(element)
                 view["facts"] = facts_module.compute(ctx, self.facts.get(scope, []))
@@ -203,38 +210,42 @@ class Checker:
         return [f for f in findings if f.check in self.enabled or f.check not in self.severity]
 
     def _suppress(self, findings: list[Finding], raw: bytes, path: str) -> list[Finding]:
-        """Drop the findings a `# playbook: ignore[...]` comment covers; report bare and idle ones."""
-        if b"playbook:" not in raw:  # nearly every plan: nothing to look for
+        """Drop the findings a waiver in force covers (see waivers); report the waivers that give no
+        reason, suppress nothing, are past their date or written wrong, or hide an error unapproved."""
+        found = waivers.parse(raw, path)
+        if not found:
             return findings
-        suppressions = []  # (line it covers, location of the comment, ids, reason)
-        lines = raw.decode("utf-8", errors="replace").splitlines()
-        for number, line in enumerate(lines, 1):
-            match = SUPPRESSION.search(line)
-            if match is None:
-                continue
-            alone = line[: match.start()].strip() == ""
-            ids = [i.strip() for i in match.group(1).split(",") if i.strip()]
-            where = Location(path, number, match.start() + 1 + (line[match.start()] != "#"))
-            suppressions.append((number + 1 if alone else number, where, ids, match.group(2).strip()))
-        if not suppressions:
-            return findings
-        covering: dict[tuple[int, str], int] = {}  # (line, check) -> the first suppression that covers it
-        for i, (covers, _, ids, _) in enumerate(suppressions):
-            for check in ids:
-                covering.setdefault((covers, check), i)
-        used, kept = set(), []
+        covering: dict[tuple[int, str], int] = {}  # (line, check) -> the first waiver in force that covers it
+        for i, w in enumerate(found):
+            if w.in_force(self.today):
+                for check in w.ids:
+                    covering.setdefault((w.covers, check), i)
+        used, hides_error, kept = set(), set(), []
         for f in findings:
             hit = covering.get((f.location.line, f.check))
             if hit is None:
                 kept.append(f)
             else:
                 used.add(hit)
-        for i, (covers, where, ids, reason) in enumerate(suppressions):
-            text = ", ".join(ids)
-            if not reason and NO_REASON_CHECK in self.enabled:
-                kept.append(self.builtin(NO_REASON_CHECK, where, {"ids": text}, f"no_reason:{text}"))
-            if i not in used and UNUSED_CHECK in self.enabled:
-                kept.append(self.builtin(UNUSED_CHECK, where, {"ids": text}, f"unused:{text}"))
+                if f.severity == "error":
+                    hides_error.add(hit)
+
+        def report(check: str, w: waivers.Waiver, key: str, **params) -> None:
+            if check in self.enabled:
+                kept.append(self.builtin(check, w.location, {"ids": ", ".join(w.ids), **params}, key))
+
+        for i, w in enumerate(found):
+            text = ", ".join(w.ids)
+            if not w.reason:
+                report(NO_REASON_CHECK, w, f"no_reason:{text}")
+            for written in w.invalid:
+                report(MALFORMED_CHECK, w, f"malformed:{text}:{written}", written=written)
+            if w.expired(self.today):
+                report(EXPIRED_CHECK, w, f"expired:{text}", until=w.until, days=-w.days_left(self.today))
+            elif w.in_force(self.today) and i not in used:
+                report(UNUSED_CHECK, w, f"unused:{text}")
+            if i in hides_error and not w.by:
+                report(NO_APPROVER_CHECK, w, f"no_approver:{text}")
         return kept
 
     def _message(self, check: str, **params) -> dict:

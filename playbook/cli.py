@@ -11,11 +11,11 @@ import re
 import sys
 from pathlib import Path
 
-from . import __version__, baseline, batch, i18n, reporters
+from . import __version__, baseline, batch, i18n, reporters, waivers
 from .checker import SEVERITIES, Checker, at_or_above
 from .config import Config, check_ids, load_config
-from .paths import PlanPathError, plan_files
-from .plan_schema import plan_schema
+from .paths import PlanFiles, PlanPathError, plan_files
+from .plan_schema import editor_schema
 from .problems import ProblemsError
 from .rulecache import cached_rules
 from .ruleset import RuleSet
@@ -54,27 +54,39 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     parser = _Parser(prog="playbook", description=t("cli_description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"playbook {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("rules", parents=[common], help=t("cli_rules_help"), description=t("cli_rules_help"))
+    p = sub.add_parser("rules", parents=[common], help=t("cli_rules_help"), description=t("cli_rules_help"))
+    p.add_argument("--list", nargs="?", const="", metavar="COLLECTION", help=t("cli_rules_list"))
     p = sub.add_parser("explain", parents=[common], help=t("cli_explain_help"), description=t("cli_explain_help"))
-    p.add_argument("id", help=t("cli_explain_id"))
+    p.add_argument("id", help=t("cli_explain_query"))
     p = sub.add_parser("check", parents=[common], help=t("cli_check_help"), description=t("cli_check_help"))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=t("cli_check_paths"))
     p.add_argument("--today", type=date, default=dt.date.today(), metavar="YYYY-MM-DD", help=t("cli_today"))
-    p.add_argument("--format", choices=reporters.FORMATS, help=t("cli_format"))
+    p.add_argument("--format", choices=(*reporters.FORMATS, "markdown"), help=t("cli_format"))
     p.add_argument("--fail-on", choices=SEVERITIES, help=t("cli_fail_on"))
     p.add_argument("--site-url", metavar="URL", help=t("cli_site_url"))
     p.add_argument("--baseline", metavar="FILE", help=t("cli_baseline"))
     p.add_argument("--update-baseline", action="store_true", help=t("cli_update_baseline"))
+    p.add_argument("--until", type=date, metavar="YYYY-MM-DD", help=t("cli_baseline_until"))
     p.add_argument("--jobs", type=positive, metavar="N", help=t("cli_jobs"))
+    p.add_argument("--against", metavar="REV", help=t("cli_against"))
+    p.add_argument("--history", action="store_true", help=t("cli_history"))
+    p = sub.add_parser("waivers", parents=[common], help=t("cli_waivers_help"), description=t("cli_waivers_help"))
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=t("cli_check_paths"))
+    p.add_argument("--today", type=date, default=dt.date.today(), metavar="YYYY-MM-DD", help=t("cli_today"))
+    p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli_waivers_format"))
     sub.add_parser("schema", parents=[common], help=t("cli_schema_help"), description=t("cli_schema_help"))
+    sub.add_parser("test", parents=[common], help=t("cli_test_help"), description=t("cli_test_help"))
     for name, about in (("build", "cli_build_help"), ("serve", "cli_serve_help")):
         p = sub.add_parser(name, parents=[common], help=t(about), description=t(about))
         p.add_argument("--today", type=date, metavar="YYYY-MM-DD", help=t("cli_today"))
+        p.add_argument("--history", action="store_true", help=t("cli_history"))
         if name == "build":
             p.add_argument("--site-dir", metavar="DIR", help=t("cli_site_dir"))
         else:
             p.add_argument("--host", default="127.0.0.1", help=t("cli_host"))
             p.add_argument("--port", type=_positive(lang, 65535), default=8000, help=t("cli_port"))
+    p = sub.add_parser("init", parents=[common], help=t("cli_init_help"), description=t("cli_init_help"))
+    p.add_argument("dir", nargs="?", type=Path, default=Path("."), help=t("cli_init_dir"))
     p = sub.add_parser("new", parents=[common], help=t("cli_new_help"), description=t("cli_new_help"))
     p.add_argument("id", help=t("cli_new_id"))
     p.add_argument("--dir", type=Path, default=Path("accounts"), help=t("cli_new_dir"))
@@ -146,6 +158,8 @@ def _drop_stdout() -> None:
 
 
 def run(args, lang: str) -> int:
+    if args.command == "init":  # a new repository: nothing to configure from yet
+        return init(args, getattr(args, "lang", None) or lang)
     try:
         config = load_config(getattr(args, "config", None))
     except ProblemsError as e:
@@ -154,6 +168,8 @@ def run(args, lang: str) -> int:
     layers = [*map(Path, config.rules), *getattr(args, "rules", [])]
     if getattr(args, "verbose", False):
         _tell_configuration(config, layers, lang)
+    if args.command == "test":
+        return rule_test(layers, lang)
     try:
         rules = cached_rules(layers)
     except ProblemsError as e:
@@ -165,26 +181,40 @@ def run(args, lang: str) -> int:
         check_ids(config, rules)
     except ProblemsError as e:
         return _usage(lang, "cli_config_invalid", e.problems, count=len(e.problems))
+    if args.command == "rules" and args.list is not None:
+        from . import rule_schemas
+        from .explain import listing  # the describing modules load the schemas: only when asked
+        from .suggest import suggest
+
+        lines = listing(rules, args.list, lang)
+        if lines is None:
+            hint = suggest(args.list, rule_schemas.all_collections())
+            return _usage(lang, "cli_unknown_collection_hint" if hint else "cli_unknown_collection",
+                          collection=args.list, hint=hint)
+        print("\n".join(lines))
+        return EXIT_OK
     if args.command == "rules":
         print("\n".join(summary(rules, lang)))
         return EXIT_OK
     if args.command == "check":
         return check(rules, config, args, lang)
+    if args.command == "waivers":
+        return list_waivers(config, args, lang)
     if args.command == "schema":
-        print(json.dumps(plan_schema(rules), ensure_ascii=False, indent=2))
+        print(json.dumps(editor_schema(rules, lang), ensure_ascii=False, indent=2))
         return EXIT_OK
     if args.command == "new":
         return new(rules, args, lang)
     if args.command in ("build", "serve"):
         return site(args, lang)
-    from .explain import explain  # the describing modules load the schemas: only when asked
-    from .suggest import suggest
+    from .explain import ID, closest, explain  # the describing modules load the schemas: only when asked
 
     lines = explain(rules, args.id, lang)
     if lines is None:
-        hint = suggest(args.id, rules.index)
-        return _usage(lang, "cli_unknown_id", id=args.id) if not hint else \
-            _usage(lang, "cli_unknown_id_hint", id=args.id, hint=hint)
+        hint = closest(rules, args.id)
+        codes = ("cli_unknown_id", "cli_unknown_id_hint") if ID.fullmatch(args.id) else \
+            ("cli_unknown_name", "cli_unknown_name_hint")
+        return _usage(lang, codes[bool(hint)], id=args.id, hint=hint)
     print("\n".join(lines))
     return EXIT_OK
 
@@ -199,31 +229,44 @@ def _tell_configuration(config: Config, layers: list[Path], lang: str) -> None:
 
 
 def check(rules: RuleSet, config: Config, args, lang: str) -> int:
-    try:
-        found = plan_files(args.paths or [Path(p) for p in config.plans] or [Path("accounts")])
-    except PlanPathError as e:
-        for line in e.lines(lang):
-            print(f"playbook: {line}", file=sys.stderr)
+    if args.against is not None:
+        if args.history:
+            return _usage(lang, "cli_history_with_against")
+        from .against import compare  # git and tar: only when asked
+
+        return compare(rules, config, args, lang)
+    if args.format == "markdown":
+        return _usage(lang, "cli_markdown_needs_against")
+    found = _plans(config, args, lang)
+    if found is None:
         return EXIT_USAGE
-    for skipped in found.skipped:
-        print(f"playbook: {skipped.render(lang)}", file=sys.stderr)
     baseline_path = args.baseline or config.baseline
     if args.update_baseline and not baseline_path:
         return _usage(lang, "cli_update_needs_baseline")
+    if args.until and not args.update_baseline:
+        return _usage(lang, "cli_until_needs_update")
     accepted = None
-    if baseline_path and not args.update_baseline:
+    if baseline_path and (not args.update_baseline or os.path.isfile(baseline_path)):  # an update keeps its dates
         try:
             accepted = baseline.read(baseline_path)
         except ProblemsError as e:
             return _problems(lang, e.problems)
     elif baseline_path and os.path.isdir(baseline_path):
         return _usage(lang, "cli_baseline_is_directory", path=baseline_path)
-    checker = Checker(rules, args.today, config.severity, config.disable)
+    trails = None
+    if args.history:
+        from . import history
+
+        try:
+            trails = history.read(found.files, args.jobs or batch.default_jobs(len(found.files)))
+        except history.Unavailable as e:  # said, and the run goes on without history
+            print(f"playbook: {i18n.text(e.code, lang, **e.params)}", file=sys.stderr)
+    checker = Checker(rules, args.today, config.severity, config.disable, trails=trails)
     run = batch.Run(checker, found.files, args.jobs or batch.default_jobs(len(found.files)))
     if args.update_baseline:
         findings = [f for _, findings in run for f in findings] + run.portfolio_findings
         try:
-            baseline.write(baseline_path, findings)
+            baseline.write(baseline_path, findings, args.until, accepted or ())
         except OSError as e:
             return _usage(lang, "cli_baseline_unwritable", path=baseline_path, detail=e.strerror or str(e))
         print(i18n.text("cli_baseline_written", lang, count=len(findings), path=baseline_path))
@@ -235,7 +278,7 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
     outputs = [reporters.writer(fmt, ctx, sys.stdout)]
     if args.format is None and os.environ.get("GITHUB_ACTIONS") == "true":
         outputs.append(reporters.writer("github", ctx, sys.stdout))  # annotations beside the text
-    gate = baseline.Gate(accepted)
+    gate = baseline.Gate(accepted, args.today)
     for path, findings in run:
         findings = gate.new_only(findings)
         for out in outputs:
@@ -243,20 +286,48 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
     portfolio_findings = gate.new_only(run.portfolio_findings)
     for out in outputs:
         out.finish(portfolio_findings, run.portfolio)
-    if gate.baselined or gate.stale:
+    if gate.baselined or gate.stale or gate.expired:
         out = sys.stdout if fmt == "text" else sys.stderr
         if gate.baselined:
             print(i18n.text("cli_baselined", lang, count=gate.baselined), file=out)
         if gate.stale:
             print(i18n.text("cli_baseline_stale", lang, count=gate.stale, path=baseline_path), file=out)
+        if gate.expired:
+            print(i18n.text("cli_baseline_expired", lang, count=gate.expired), file=out)
     return EXIT_FINDINGS if any(outputs[0].counts[s] for s in at_or_above(fail_on)) else EXIT_OK
 
 
-def site(args, lang: str) -> int:
-    """Build or serve the site (site_cli: MkDocs with the generator's hook)."""
-    from . import site_cli
+def _plans(config: Config, args, lang: str) -> PlanFiles | None:
+    """The plan files a command reads (the paths given, else the configuration's, else accounts/),
+    what was skipped said on stderr; None, said too, when the paths give none."""
+    try:
+        found = plan_files(args.paths or [Path(p) for p in config.plans] or [Path("accounts")])
+    except PlanPathError as e:
+        for line in e.lines(lang):
+            print(f"playbook: {line}", file=sys.stderr)
+        return None
+    for skipped in found.skipped:
+        print(f"playbook: {skipped.render(lang)}", file=sys.stderr)
+    return found
 
-    failed = site_cli.run(args, lang)
+
+def list_waivers(config: Config, args, lang: str) -> int:
+    """Every waiver in the plans `check` reads, soonest to expire first: a report, so exit 0."""
+    found = _plans(config, args, lang)
+    if found is None:
+        return EXIT_USAGE
+    listed, unreadable = waivers.collect(found.files)
+    for problem in unreadable:
+        print(problem.render(lang), file=sys.stderr)
+    print(waivers.report(listed, len(found.files), args.today, lang, args.format))
+    return EXIT_OK
+
+
+def site(args, lang: str) -> int:
+    """Build or serve the site: the generator's commands, imported only when a site is asked for."""
+    from generator import site_commands
+
+    failed = site_commands.run(args, lang)
     if failed:
         return _usage(lang, failed[0], **failed[1])
     if args.command == "build":
@@ -277,6 +348,30 @@ def _usage(lang: str, code: str, problems=(), **params) -> int:
         print(problem.render(lang), file=sys.stderr)
     print(f"playbook: {i18n.text(code, lang, **params)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def rule_test(layers: list[Path], lang: str) -> int:
+    """Run every check's examples. ruletest loads the rules itself, to tell a rule author
+    plainly which check lacks an example (the schema makes that a rule error)."""
+    from . import ruletest
+
+    return ruletest.main(layers, lang)
+
+
+def init(args, lang: str) -> int:
+    """Write a company repository into args.dir; never overwrite a file."""
+    from . import init as repository
+
+    if args.dir.exists() and not args.dir.is_dir():
+        return _usage(lang, "cli_not_a_directory", path=args.dir)
+    try:
+        done = repository.write(args.dir, cached_rules())
+    except OSError as e:
+        return _usage(lang, "cli_cannot_write", path=e.filename or args.dir, detail=e.strerror or str(e))
+    for name, written in done:
+        print(i18n.text("cli_init_wrote" if written else "cli_init_kept", lang, path=args.dir / name))
+    print(i18n.text("cli_init_next", lang, dir=args.dir))
+    return EXIT_OK
 
 
 def new(rules: RuleSet, args, lang: str) -> int:

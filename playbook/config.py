@@ -11,7 +11,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib.resources import files
-from pathlib import Path
 
 import yaml
 
@@ -34,6 +33,7 @@ class Config:
     fail_on: str | None = None
     site_url: str | None = None
     baseline: str | None = None
+    site: dict = field(default_factory=dict)  # the site's name, logo, colours, pages (generator.site_config)
     source: str | None = None  # the file it came from
     data: object = None  # as loaded, for positions
     unread: str | None = None  # a configuration that was found too, and not read because this one came first

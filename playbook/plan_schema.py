@@ -41,6 +41,66 @@ def _fill(node, rules: RuleSet) -> None:
             _fill(value, rules)
 
 
+def editor_schema(rules: RuleSet, lang: str) -> dict:
+    """The plan schema for editors, in ``lang``: what ``plan_schema`` allows, no more and no less, with
+    a title and a description on every field and each vocabulary value named.
+
+    VS Code's YAML extension shows a key's description beside its completion (never its title) and a
+    value's ``enumDescriptions`` entry beside it, and lists them all on hover; JetBrains IDEs read
+    ``x-intellij-enum-metadata``. Values stay an ``enum``: a ``oneOf`` of ``const`` with a title each
+    would show no title in either place, and the extension does not complete it inside a list."""
+    from . import i18n, rule_schemas  # the checker needs neither: only when a schema is printed
+
+    def named(item: dict) -> str:
+        return i18n.text("schema_labelled", lang, label=item["name"][lang], text=item["description"][lang])
+
+    def vocabulary(node: dict) -> str:
+        for code, holder in (("schema_vocab", node), ("schema_vocab_list", node.get("items")),
+                             ("schema_vocab_keys", node.get("propertyNames"))):
+            if isinstance(holder, dict) and "x-vocab" in holder:
+                collection = holder["x-vocab"]
+                title = rule_schemas.title(rule_schemas.all_collections()[collection], lang, collection)
+                return i18n.text(code, lang, title=title, collection=collection)
+        return ""
+
+    def label(node) -> None:
+        if isinstance(node, list):
+            for value in node:
+                label(value)
+        if not isinstance(node, dict):
+            return
+        for value in list(node.values()):
+            label(value)
+        if "x-vocab" in node:
+            values = {item["id"]: named(item) for item in rules.items(node["x-vocab"])}
+        else:
+            titles = node.get("x-enum-titles", {})
+            values = {v: titles[v][lang] for v in node.get("enum", ()) if v in titles}
+        if values:
+            node["enumDescriptions"] = list(values.values())
+            node["x-intellij-enum-metadata"] = {v: {"description": text} for v, text in values.items()}
+        keys = (node.get("propertyNames") or {}).get("x-vocab")
+        if keys and isinstance(node.get("additionalProperties"), dict):  # so that an editor offers the keys
+            node["properties"] = {item["id"]: {**node["additionalProperties"], "title": item["name"][lang],
+                                               "description": named(item)} for item in rules.items(keys)}
+        if "x-title" in node:
+            node["title"] = node["x-title"][lang]
+            hint = node.get("x-hint") or _target(node, schema).get("x-hint")
+            detail = vocabulary(node) or (hint[lang] if hint else "")
+            node["description"] = i18n.text("schema_labelled", lang, label=node["title"], text=detail) \
+                if detail else node["title"]
+
+    schema = plan_schema(rules)
+    label(schema)
+    return schema
+
+
+def _target(node: dict, root: dict) -> dict:
+    """The definition a ``$ref`` names ("#/$defs/text"), or nothing."""
+    ref = node.get("$ref")
+    return root["$defs"][ref.rsplit("/", 1)[-1]] if isinstance(ref, str) else {}
+
+
 def private_paths(schema: dict) -> tuple[tuple[str, ...], ...]:
     """Where ``schema`` marks a field private, as key paths ("*": every item or value)."""
     return tuple(_private(schema, schema, ()))

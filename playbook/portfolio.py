@@ -18,6 +18,7 @@ from .yamlload import Location, locate
 
 STAGES = "opportunity_stages"  # the ordered collection; its last item is the won stage
 CHECK = "portfolio_win_rate"
+THRESHOLDS = ("portfolio_alert_ratio", "portfolio_min_opportunities")  # the ratio that alerts, the count that counts
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,7 @@ def findings(rules: RuleSet, checker: Checker, table: list[StageFigures]) -> lis
     """A warning for each stage that falls far below its preset win rate."""
     if CHECK not in checker.enabled:
         return []
-    ratio = rules.threshold("portfolio_alert_ratio")
-    minimum = rules.threshold("portfolio_min_opportunities")
+    ratio, minimum = (rules.threshold(t) for t in THRESHOLDS)
     found = []
     for row in table:
         if row.reached < minimum or row.win_rate is None or row.win_rate >= row.preset * ratio:

@@ -72,7 +72,7 @@ class Writer:
         raise NotImplementedError
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
     """``text`` as a terminal shows it and as GitHub's runner reads it, should the report be printed
     in a workflow's log: on one line with controls and bidi overrides escaped (one_line), and no
     workflow command. The runner takes a line for a command when it starts with `::` once leading
@@ -84,7 +84,7 @@ def _shown(text: str) -> str:
 
 class Text(Writer):
     def say(self, line: str) -> None:
-        print(_shown(line), file=self.out)
+        print(shown(line), file=self.out)
 
     def file(self, path, findings):
         for f in findings:
@@ -108,9 +108,9 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def _json(value, **options) -> str:
+def json_text(value, **options) -> str:
     """JSON of ``value`` with the characters a terminal acts on (C1 controls, bidi overrides, line
-    separators; json escapes C0 itself) and the `[` of `##[` (see _shown) written as \\u escapes:
+    separators; json escapes C0 itself) and the `[` of `##[` (see shown) written as \\u escapes:
     the same data, safe to print. (`#` is found only in strings, and JSON lines never start with `::`.)"""
     text = json.dumps(value, ensure_ascii=False, **options).replace("##[", "##\\u005b")
     if text.isprintable():
@@ -128,7 +128,7 @@ class Json(Writer):
             item = {"file": f.location.file, "line": f.location.line, "column": f.location.column,
                     "severity": f.severity, "check": f.check, "message": f.message[self.ctx.lang],
                     "url": self.ctx.url(f.check)}
-            self.out.write(("\n    " if self.first else ",\n    ") + _json(item))
+            self.out.write(("\n    " if self.first else ",\n    ") + json_text(item))
             self.first = False
 
     def end(self, portfolio_findings, table):
@@ -136,7 +136,7 @@ class Json(Writer):
         rows = [{"stage": r.stage, "reached": r.reached, "moved_on": r.moved_on, "won": r.won,
                  "pass_rate": r.pass_rate, "win_rate": r.win_rate, "preset_win_rate": r.preset} for r in table]
         self.out.write(("\n  ],\n" if not self.first else "],\n") + f'  "plans": {self.plans},\n'
-                       f'  "portfolio": {_json(rows)}\n}}\n')
+                       f'  "portfolio": {json_text(rows)}\n}}\n')
 
 
 def _github(value: str, prop: bool = False) -> str:
@@ -162,14 +162,14 @@ class GitHub(Writer):
 class JUnit(Writer):
     """One test suite per plan, one test case per finding (a clean plan: one passing case); the
     findings at or above ``fail_on`` fail, as they fail the run, and the rest are reported as
-    skipped. Follows the strict Ant JUnit schema. Texts are shown as in the text output (_shown):
+    skipped. Follows the strict Ant JUnit schema. Texts are shown as in the text output (shown):
     XML 1.0 cannot hold most control characters at all, and the report may be printed in a log."""
 
     def start(self):
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n')
 
     def file(self, path, findings):
-        lang, name = self.ctx.lang, _shown(path)
+        lang, name = self.ctx.lang, shown(path)
         failing = at_or_above(self.ctx.fail_on)
         failures = sum(1 for f in findings if f.severity in failing)
         suite = ET.Element("testsuite", {
@@ -178,12 +178,12 @@ class JUnit(Writer):
             "errors": "0", "skipped": str(len(findings) - failures), "time": "0"})
         ET.SubElement(suite, "properties")
         for f in findings:
-            check, message = _shown(f.check), _shown(f.message[lang])
+            check, message = shown(f.check), shown(f.message[lang])
             case = ET.SubElement(suite, "testcase", {
                 "name": f"{check} {f.location.line}:{f.location.column}", "classname": name, "time": "0"})
             if f.severity in failing:
                 failure = ET.SubElement(case, "failure", {"message": message, "type": check})
-                failure.text = f"{_shown(str(f.location))}: {message}\n{_shown(self.ctx.url(f.check))}"
+                failure.text = f"{shown(str(f.location))}: {message}\n{shown(self.ctx.url(f.check))}"
             else:
                 ET.SubElement(case, "skipped", {"message": f"{f.severity}: {message}"})
         if not findings:
@@ -200,7 +200,7 @@ class JUnit(Writer):
         self.out.write("</testsuites>\n")
 
 
-def _absolute_uri(url: str) -> str | None:
+def absolute_uri(url: str) -> str | None:
     """``url`` as an absolute URI (spaces and non-ASCII percent-encoded), or None when it has no
     scheme: a relative URL means nothing to whoever reads the report elsewhere."""
     return quote(url, safe=":/?#[]@!$&'()*+,;=%") if urlsplit(url).scheme else None
@@ -223,8 +223,8 @@ class Sarif(Writer):
         self.root = Path.cwd()
         checks = self.ctx.rules.items("checks")
         self.index = {c["id"]: i for i, c in enumerate(checks)}
-        site = _absolute_uri(self.ctx.site_url)
-        document = _json({
+        site = absolute_uri(self.ctx.site_url)
+        document = json_text({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
             "runs": [{
@@ -238,7 +238,7 @@ class Sarif(Writer):
                         "shortDescription": {"text": c["name"][lang]},
                         "fullDescription": {"text": c["description"][lang]},
                         "help": {"text": c["rationale"][lang]},
-                        **({"helpUri": _absolute_uri(self.ctx.url(c["id"]))} if site else {}),
+                        **({"helpUri": absolute_uri(self.ctx.url(c["id"]))} if site else {}),
                         "defaultConfiguration": {"level": SARIF_LEVEL[c["severity"]]},
                     } for c in checks],
                 }},
@@ -268,7 +268,7 @@ class Sarif(Writer):
                 "message": {"text": f.message[self.ctx.lang]},
                 "locations": [self.location(f)],
             }
-            self.out.write(("\n" if self.first else ",\n") + _json(result))
+            self.out.write(("\n" if self.first else ",\n") + json_text(result))
             self.first = False
 
     def end(self, portfolio_findings, table):

@@ -3,12 +3,15 @@
 A rule file has a ``kind`` and one list per collection. Items are keyed by id across the whole
 rule set. A later layer may change any field of an existing item (mappings merge, everything
 else is replaced), add new items, or disable one with ``disabled: true``; it never needs to copy
-a default file. The merged rule set is then validated kind by kind against the schemas, so an
+a default file. In a collection whose order means something (``x-ordered`` in its schema: stages,
+steps) a new item says where it goes with ``before: ID`` or ``after: ID``, which also moves an
+existing one. The merged rule set is then validated kind by kind against the schemas, so an
 error points at the file and line that introduced it, whichever layer that was.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +21,7 @@ from pathlib import Path
 from . import ahp
 from .paths import is_yaml_name, outside
 from .problems import Problem, ProblemsError
+from .suggest import suggest
 from .yamlload import Location, Mapping, Sequence, YamlError, load_file, locate, locate_key
 
 
@@ -77,6 +81,12 @@ class _Entry:
     layer: int
     where: Location  # where the item was last written (the layer that last changed it)
     first: Location  # where it was first defined
+    place: tuple | None = None  # ("before" or "after", the id it goes next to, where that is written)
+
+
+PLACES = ("before", "after")
+TYPO_LIKENESS = 0.8  # how alike (difflib's ratio) a new id must be to an existing one to be taken for a typo
+USERS_SHOWN = 5  # of the items that use an item switched off, the ones a message names
 
 
 def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = None) -> RuleSet:
@@ -101,7 +111,8 @@ def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = Non
             files_read.append(display_path(path))
             _read_file(display_path(path), layer, entries, collection_key, problems)
 
-    active = {i: e for i, e in entries.items() if not e.item.get("disabled")}
+    order = _order(entries, problems)
+    active = {i: entries[i] for ids in order.values() for i in ids if not entries[i].item.get("disabled")}
     collections: dict[str, dict[str, Mapping]] = {}
     for item_id, e in active.items():
         collections.setdefault(e.collection, {})[item_id] = e.item
@@ -112,21 +123,91 @@ def load_rules(overlays: list[Path] | tuple = (), default_dir: Path | None = Non
         value = entry.item.get("value") if entry else None
         return value if isinstance(value, (int, float)) else float("inf")
 
+    users: dict[str, dict[str, None]] = {}  # an item switched off -> the active items that use it
     for kind, schema in rule_schemas.kinds().items():
         doc = _kind_document(kind, active, collection_key.get(kind, {}))
         fallback = next(iter(collection_key.get(kind, {}).values()), Location(display_path(layers[0]), 1, 1))
         validator = schema_check.make_validator(schema, ids, threshold)
-        problems.extend(schema_check.problems(validator, doc, fallback))
+        for problem in schema_check.problems(validator, doc, fallback):
+            off = _switched_off(problem, entries)
+            if off:
+                collection, index, name = problem.node[:3]
+                users.setdefault(off, {})[f"{doc[collection][index]['id']}.{name}"] = None
+            else:
+                problems.append(problem)
+    for item_id, used_by, where in _thresholds_used(active):
+        e = entries.get(item_id)
+        if item_id in ids.get("thresholds", ()):
+            continue
+        if e is not None and e.item.get("disabled"):
+            users.setdefault(item_id, {})[used_by] = None
+        else:
+            problems.append(Problem(where, "unknown_ref", collection="thresholds", value=item_id,
+                                    hint=suggest(item_id, ids.get("thresholds", ()))))
+    problems.extend(_in_use(item_id, entries[item_id], list(used_by)) for item_id, used_by in users.items())
     if problems:
         raise ProblemsError(problems)
     return RuleSet(collections, {i: e.kind for i, e in active.items()}, files_read)
+
+
+def _thresholds_used(active: dict[str, _Entry]):
+    """(threshold id, who uses it, where) for every threshold the rules' facts read (``$threshold.ID``,
+    ``threshold: ID``) and every one the tool reads itself (the plan format's ranges, the portfolio):
+    each must be there, or a run would have no value to compare with."""
+    from . import portfolio
+    from .plan_schema import template
+
+    for item_id, e in active.items():
+        if e.collection != "facts":
+            continue
+        where = locate(e.item, ["args"]) or e.where
+        for value in _leaves(e.item.get("args")):
+            if isinstance(value, str) and value.startswith("$threshold."):
+                yield value.removeprefix("$threshold."), f"{item_id}.args", where
+        threshold = (e.item.get("args") or {}).get("threshold")
+        if isinstance(threshold, str):
+            yield threshold, f"{item_id}.args", where
+    for item_id in _leaves(template(), under=("x-minimum", "x-maximum")):
+        yield item_id, "plan.yaml", Location("plan.yaml", 1, 1)
+    for item_id in portfolio.THRESHOLDS:
+        yield item_id, "portfolio", Location("portfolio", 1, 1)
+
+
+def _leaves(value, under: tuple = ()):
+    """Every value below ``value``, however deeply nested; with ``under``, only those of these keys."""
+    if isinstance(value, dict):
+        for key, v in value.items():
+            if not under or key in under and not isinstance(v, (dict, list)):
+                yield from _leaves(v) if not under else [v]
+            if under:
+                yield from _leaves(v, under)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v, under)
+    elif not under:
+        yield value
+
+
+def _switched_off(problem: Problem, entries: dict[str, _Entry]) -> str | None:
+    """The id a reference names, when that item is of the collection named but switched off."""
+    if problem.code != "unknown_ref":
+        return None
+    e = entries.get(problem.params["value"])
+    off = e and e.item.get("disabled") and problem.params["collection"] in ("*", e.collection)
+    return problem.params["value"] if off else None
+
+
+def _in_use(item_id: str, e: _Entry, users: list[str]) -> Problem:
+    """An item switched off while active items use it: reported where it was switched off, naming them."""
+    more = len(users) - USERS_SHOWN
+    shown = ", ".join(users[:USERS_SHOWN]) + (f", +{more}" if more > 0 else "")
+    return Problem(locate(e.item, ["disabled"]) or e.where, "disabled_in_use", id=item_id, users=shown)
 
 
 def _read_file(path: str, layer: int, entries: dict[str, _Entry],
                collection_key: dict[str, dict[str, Location]], problems: list[Problem]) -> None:
     """Check a file's outline (kind, collections, items with ids) and merge its items."""
     from . import rule_schemas
-    from .suggest import suggest
 
     try:
         data = load_file(path, problems)
@@ -168,19 +249,88 @@ def _read_file(path: str, layer: int, entries: dict[str, _Entry],
 def _merge_item(item: Mapping, collection: str, kind: str, layer: int, where: Location,
                 entries: dict[str, _Entry], problems: list[Problem]) -> None:
     item_id = item["id"]
+    at_id = locate(item, ["id"]) or where
     known = entries.get(item_id)
+    item, place = _take_place(item, collection, problems)
     if known is None and layer > 0 and item.get("disabled"):
-        from .suggest import suggest
-        problems.append(Problem(locate(item, ["id"]) or where, "disables_unknown", id=item_id,
-                                hint=suggest(item_id, entries)))
+        problems.append(Problem(at_id, "disables_unknown", id=item_id, hint=suggest(item_id, entries)))
+    elif known is None and layer > 0 and (meant := _typo_of(item, collection, entries)):
+        problems.append(Problem(at_id, "new_item_or_typo", id=item_id, collection=collection, hint=meant))
     elif known is None:
-        entries[item_id] = _Entry(item, collection, kind, layer, where, where)
+        if layer > 0 and place is None and _ordered(collection):
+            problems.append(Problem(at_id, "place_needed", id=item_id, collection=collection))
+        entries[item_id] = _Entry(item, collection, kind, layer, where, where, place)
     elif known.layer == layer or known.collection != collection:
-        problems.append(Problem(locate(item, ["id"]) or where, "duplicate_id", id=item_id,
-                                first=str(known.first)))
+        problems.append(Problem(at_id, "duplicate_id", id=item_id, first=str(known.first)))
     else:
         known.item = _deep_merge(known.item, item)
         known.where = where
+        known.place = place or known.place
+
+
+def _ordered(collection: str) -> bool:
+    from . import rule_schemas
+    return bool(rule_schemas.all_collections()[collection].get("x-ordered"))
+
+
+def _take_place(item: Mapping, collection: str, problems: list[Problem]) -> tuple[Mapping, tuple | None]:
+    """The item without ``before`` / ``after``, which are not part of it, and the place they give."""
+    keys = [k for k in PLACES if k in item]
+    if not keys:
+        return item, None
+    rest = Mapping((k, v) for k, v in item.items() if k not in PLACES)
+    rest.pos = {k: p for k, p in item.pos.items() if k not in PLACES}
+    if not _ordered(collection):
+        problems.extend(Problem(locate_key(item, k), "place_unordered", collection=collection, key=k) for k in keys)
+        return rest, None
+    if len(keys) > 1:
+        problems.append(Problem(locate_key(item, keys[1]), "place_both"))
+    return rest, (keys[0], item[keys[0]], locate(item, [keys[0]]))
+
+
+def _typo_of(item: Mapping, collection: str, entries: dict[str, _Entry]) -> str:
+    """For a new item that lacks fields every item of its collection has, the existing id of that
+    collection it most likely misspells: one problem then, instead of a list of missing fields."""
+    from . import rule_schemas
+    schema = rule_schemas.all_collections()[collection]["items"]
+    required = {*schema.get("required", ()), *rule_schemas.resolve(schema).get("required", ())}
+    if required <= item.keys():
+        return ""
+    ids = [i for i, e in entries.items() if e.collection == collection]
+    return next(iter(difflib.get_close_matches(item["id"], ids, n=1, cutoff=TYPO_LIKENESS)), "")
+
+
+def _order(entries: dict[str, _Entry], problems: list[Problem]) -> dict[str, list[str]]:
+    """Each collection's ids in order: as read, each placed item then moved next to the id it names
+    (once that one has its own place). Several items after one id keep the order they are written in."""
+    order: dict[str, list[str]] = {}
+    for item_id, e in entries.items():
+        order.setdefault(e.collection, []).append(item_id)
+    waiting = [i for i, e in entries.items() if e.place]
+    for item_id in waiting:
+        order[entries[item_id].collection].remove(item_id)
+    while ready := [i for i in waiting if entries[i].place[1] in order[entries[i].collection]]:
+        for item_id in ready:
+            key, anchor, _ = entries[item_id].place
+            ids = order[entries[item_id].collection]
+            at = ids.index(anchor)
+            if key == "after":  # past the anchor, and past the items already placed after it
+                at += 1
+                while at < len(ids) and (entries[ids[at]].place or ())[:2] == (key, anchor):
+                    at += 1
+            ids.insert(at, item_id)
+        waiting = [i for i in waiting if i not in ready]
+    for item_id in waiting:  # its place names no item of the collection, or items that place each other
+        e = entries[item_id]
+        key, anchor, where = e.place
+        known = [i for i, other in entries.items() if other.collection == e.collection]
+        if anchor in known:
+            problems.append(Problem(where, "place_circular", id=item_id, key=key, anchor=anchor))
+        else:
+            problems.append(Problem(where, "unknown_ref", collection=e.collection, value=anchor,
+                                    hint=suggest(anchor, known)))
+        order[e.collection].append(item_id)
+    return order
 
 
 def _deep_merge(base: Mapping, over: Mapping) -> Mapping:

@@ -2,7 +2,7 @@
 
 jsonschema finds the errors; this module adds Playbook's keywords (``x-ref``, ``x-unique``,
 ``x-ahp``), points each error at the node the user wrote, and words it in either language with
-a "did you mean" where a name was misspelt.
+a "did you mean" where a name was misspelt, or with the schema's own ``x-message``.
 """
 
 from __future__ import annotations
@@ -110,6 +110,8 @@ def _words(error: ValidationError, path: tuple, doc, fallback: Location) -> list
     if hasattr(error, "playbook"):
         code, params = error.playbook
         return [Problem(where, code, **params)]
+    if isinstance(error.schema, dict) and "x-message" in error.schema:  # the schema says what its value means
+        return [Problem(where, error.schema["x-message"], value=_short(instance))]
     if kw in ("additionalProperties", "unevaluatedProperties"):
         allowed = rule_schemas.properties(error.schema)
         return [Problem(locate_key(instance, key) or where, "unknown_key", key=key,

@@ -3,10 +3,11 @@ company directory and loaded."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from playbook.problems import ProblemsError
 from playbook.ruleset import load_rules
@@ -16,23 +17,18 @@ TODAY = "2026-11-20"
 PLAN = "account: {id: ID, name: NAME, tier: key_account, owner: 李雷}\n"
 
 
-def mkdocs_yml() -> str:
-    """The repository's site configuration, its paths made absolute so that it works elsewhere."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(ROOT / config["docs_dir"])
-    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
-    config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
-    del config["watch"]
-    return yaml.safe_dump(config, allow_unicode=True)
+def build_site(project: Path, site: Path, *args: str, **run) -> subprocess.CompletedProcess:
+    """`playbook build` of ``project`` into ``site``, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "playbook", "build", "--today", TODAY, "--site-dir", str(site), *args],
+                          cwd=project, capture_output=True, text=True, **run)
 
 
 def make_project(work: Path) -> Path:
-    """A company project: plans (one with the id `index.html`, a malformed ACME.yaml beside a
-    valid acme.yaml), a company rule directory, notes of its own."""
+    """A company project, with no mkdocs.yml: plans (one with the id `index.html`, a malformed
+    ACME.yaml beside a valid acme.yaml), a company rule directory, notes of its own."""
     (work / "accounts").mkdir(parents=True)
     (work / "company").mkdir()
     (work / "docs").mkdir()
-    (work / "mkdocs.yml").write_text(mkdocs_yml(), encoding="utf-8")
     (work / "playbook.yaml").write_text("plans: [accounts]\nrules: [company]\n", encoding="utf-8")
     (work / "accounts" / "acme.yaml").write_text(PLAN.replace("ID", "acme").replace("NAME", "艾克米"), encoding="utf-8")
     (work / "accounts" / "ACME.yaml").write_text("account: {id: acme, name: [oops]}\n", encoding="utf-8")

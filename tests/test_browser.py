@@ -6,12 +6,12 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+
+from conftest import build_site
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,9 +28,7 @@ def site(tmp_path_factory):
     (work / "playbook.yaml").write_text(
         f"plans: ['{ROOT / 'accounts'}', '{ROOT / 'examples' / 'broken' / 'broken_pricing.yaml'}']\n", encoding="utf-8")
     out = work / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"),
-                             "--site-dir", str(out)], cwd=work, capture_output=True, text=True,
-                            env={**os.environ, "PLAYBOOK_TODAY": "2026-11-20"})
+    result = build_site(work, out)
     assert result.returncode == 0, result.stderr
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     handler.log_message = lambda *args: None

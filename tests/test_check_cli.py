@@ -182,7 +182,7 @@ def test_a_wrong_configuration_is_a_usage_error_with_its_position(plans):
 
 
 def test_suppression_with_a_reason(plans):
-    text = PLAN.replace("quoted_price: 75}", "quoted_price: 75}  # playbook: ignore[quote_below_floor] 样板项目特批")
+    text = PLAN.replace("quoted_price: 75}", "quoted_price: 75}  # playbook: ignore[quote_below_floor] 样板项目特批 by=王总")
     (plans / "accounts" / "acme.yaml").write_text(text, encoding="utf-8")
     result = run("check", "--today", "2026-06-30", "--lang", "en", cwd=plans)
     assert "quote_below_floor" not in result.stdout

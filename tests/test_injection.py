@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+
+from conftest import build_site
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from test_browser import browser  # noqa: F401  (the fixture: Debian's Chromium driven by Playwright)
@@ -45,9 +44,7 @@ def site(tmp_path_factory):
     work = tmp_path_factory.mktemp("project")
     (work / "playbook.yaml").write_text(f"plans: ['{ROOT / 'accounts'}', '{HOSTILE}']\n", encoding="utf-8")
     out = work / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"),
-                             "--site-dir", str(out)], cwd=work, capture_output=True, text=True,
-                            env={**os.environ, "PLAYBOOK_TODAY": "2026-11-20"})
+    result = build_site(work, out)
     assert result.returncode == 0, result.stderr
     handler = functools.partial(Quiet, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import build_site
 from generator import accounts
 from generator.views import View
 from playbook.checker import Checker
@@ -47,8 +48,7 @@ def snapshot(*directories: Path) -> dict:
 
 def build(work: Path, name: str) -> Path:
     out = work / name
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"),
-                             "--site-dir", str(out)], cwd=work, capture_output=True, text=True, env=ENV)
+    result = build_site(work, out, env=ENV)
     assert result.returncode == 0, result.stderr
     return out
 

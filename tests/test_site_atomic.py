@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
+from generator import site_config
+
 ROOT = Path(__file__).resolve().parent.parent
-HOOK = "generator/mkdocs_hook.py"
+HOOK = str(ROOT / "generator" / "mkdocs_hook.py")
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def project(tmp_path, monkeypatch):
 
 
 def _config(project: Path):
-    return load_config(str(ROOT / "mkdocs.yml"), site_dir=str(project / "site"))
+    return site_config.mkdocs_config(site_dir=str(project / "site"))
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(project, monkeypatch):

@@ -18,7 +18,7 @@ from playbook.ruleset import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = load_rules()
-MKDOCS = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+MKDOCS = yaml.safe_load((ROOT / "site_templates" / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 def build(rules, lang: str = "en") -> dict[str, str]:

@@ -1,13 +1,15 @@
-"""`playbook build` and `playbook serve`: MkDocs with the generator's hook (named in mkdocs.yml),
-its messages shown as the CLI's own, one line each, in the user's language.
+"""`playbook build` and `playbook serve`: MkDocs with the site's configuration (site_config) and
+the generator's hook, its messages shown as the command line's own, one line each, in the user's
+language. (The command line reaches the generator here only, when a site is asked for.)
 
-The hook reads the language of its messages, and the build's today, from the environment, so
-that a plain `mkdocs build` works the same way.
+The hook reads the language of its messages, the build's today and the --config and --rules given
+from the environment: the English build, a second process, reads them too.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 import re
@@ -15,9 +17,10 @@ import socket
 import sys
 import warnings
 
-from . import i18n
+from playbook import i18n
 
-CONFIG_FILE = "mkdocs.yml"
+from . import site_config
+
 SERVING = re.compile(r"Serving on (\S+)")  # what MkDocs logs once the preview server listens
 
 
@@ -62,6 +65,11 @@ def run(args, lang: str) -> tuple[str, dict] | None:
     os.environ["PLAYBOOK_LANG"] = lang
     if args.today:
         os.environ["PLAYBOOK_TODAY"] = args.today.isoformat()
+    if getattr(args, "config", None):
+        os.environ[site_config.CONFIG_ENV] = args.config
+    if args.history:
+        os.environ[site_config.HISTORY_ENV] = "1"
+    os.environ[site_config.RULES_ENV] = json.dumps([str(p) for p in getattr(args, "rules", [])])
     from mkdocs.exceptions import MkDocsException
 
     log = MkDocsLog(lang)
@@ -80,9 +88,8 @@ def run(args, lang: str) -> tuple[str, dict] | None:
 def _build(args) -> None:
     """As `mkdocs build` does it: the plugins' startup and shutdown around the build."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
-    config = load_config(CONFIG_FILE, **({"site_dir": args.site_dir} if args.site_dir else {}))
+    config = site_config.mkdocs_config(site_dir=args.site_dir and os.path.abspath(args.site_dir))
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -97,7 +104,9 @@ def _serve(args) -> tuple[str, dict] | None:
     if problem:
         return problem
     try:
-        serve(CONFIG_FILE, livereload=True, dev_addr=f"{args.host}:{args.port}")
+        options = site_config.mkdocs_options()
+        options.pop("site_dir")  # serve builds into a directory of its own
+        serve(livereload=True, dev_addr=f"{args.host}:{args.port}", **options)
     except KeyboardInterrupt:
         pass
     return None

@@ -1,0 +1,1 @@
+"""The site's templates, static files and MkDocs configuration, shipped as generator.site_templates."""

@@ -1,0 +1,248 @@
+"""`playbook check --history`: what git says about each opportunity, in a repository made for each
+test with commits on controlled days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from generator.accounts import Checked
+from generator.pages import build_pages
+from playbook import history
+from playbook.checker import Checker
+from playbook.ruleset import load_rules
+
+TODAY = "2026-06-30"
+RULES = load_rules()
+HISTORY_CHECKS = {"close_date_pushed_without_reason", "amount_drift", "stage_regression", "stage_history_disagrees"}
+
+
+def plan(stage="valid", amount=100000, close="2026-06-30", extra="") -> str:
+    """A plan with one opportunity: its stage on line 5, amount on 6, expected close on 7, then ``extra``."""
+    return ("account: {id: acme, name: 某某制造, tier: ordinary_account, owner: zhang}\n"
+            "opportunities:\n"
+            "  - id: op1\n"
+            "    name: 产线改造\n"
+            f"    stage: {stage}\n"
+            f"    amount: {amount}\n"
+            f"    expected_close: {close}\n" + extra)
+
+
+def git(*args, cwd, **env) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env={**os.environ, **env}).stdout
+
+
+@pytest.fixture
+def repo(tmp_path):
+    git("init", "-q", cwd=tmp_path)
+    for key, value in (("user.name", "Test"), ("user.email", "test@example.com"), ("commit.gpgsign", "false")):
+        git("config", key, value, cwd=tmp_path)
+    (tmp_path / "accounts").mkdir()
+    return tmp_path
+
+
+def commit(repo, day: str, text: str, name: str = "acme.yaml") -> None:
+    """The plan as ``text``, committed on ``day`` (author and committer)."""
+    (repo / "accounts" / name).write_text(text, encoding="utf-8")
+    git("add", "-A", cwd=repo)
+    stamp = f"{day}T12:00:00+08:00"
+    git("commit", "-q", "-m", day, cwd=repo, GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+
+
+def check(repo, *args, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    environment.update(env)
+    return subprocess.run([sys.executable, "-m", "playbook.cli", "check", "--today", TODAY, "--lang", "en", *args],
+                          cwd=repo, capture_output=True, text=True, env=environment)
+
+
+def found(repo, *args) -> list[dict]:
+    """The findings of the history checks, from the JSON report of ``check --history``."""
+    result = check(repo, "--history", "--format", "json", *args)
+    assert result.stderr == "", result.stderr
+    return [f for f in json.loads(result.stdout)["findings"] if f["check"] in HISTORY_CHECKS]
+
+
+def test_a_close_date_pushed_back_twice_without_a_reason_warns_at_the_close_date(repo):
+    commit(repo, "2026-01-05", plan(close="2026-06-30"))
+    commit(repo, "2026-03-02", plan(close="2026-08-31"))
+    commit(repo, "2026-05-04", plan(close="2026-10-31"))
+    assert found(repo) == [{
+        "file": "accounts/acme.yaml", "line": 7, "column": 21, "severity": "warning",
+        "check": "close_date_pushed_without_reason",
+        "message": "the expected close date was pushed back 2 times without a recorded reason (now 2026-10-31); "
+                   "record why in close_date_changes",
+        "url": "site/checks/close_date_pushed_without_reason/"}]
+    assert "close_date_pushed_without_reason" not in check(repo).stdout  # no history asked for: no finding
+
+
+def test_one_push_back_is_allowed(repo):
+    commit(repo, "2026-01-05", plan(close="2026-06-30"))
+    commit(repo, "2026-03-02", plan(close="2026-08-31"))
+    commit(repo, "2026-04-02", plan(close="2026-07-31"))  # brought forward: not a push back
+    assert found(repo) == []
+
+
+@pytest.mark.parametrize("reasons", [
+    [("2026-06-30", "2026-08-31"), ("2026-08-31", "2026-10-31")],
+    [("2026-08-31", "2026-10-31")],  # one left without a reason is allowed
+])
+def test_push_backs_with_their_reasons_recorded_are_not_flagged(repo, reasons):
+    commit(repo, "2026-01-05", plan(close="2026-06-30"))
+    commit(repo, "2026-03-02", plan(close="2026-08-31"))
+    changes = "".join(f"      - {{from: {a}, to: {b}, reason: 客户预算审批推迟}}\n" for a, b in reasons)
+    commit(repo, "2026-05-04", plan(close="2026-10-31", extra="    close_date_changes:\n" + changes))
+    assert found(repo) == []
+
+
+def test_the_working_tree_counts_as_today(repo):
+    """A push back not yet committed is found before the commit (a pre-commit hook sees it)."""
+    commit(repo, "2026-01-05", plan(close="2026-06-30"))
+    commit(repo, "2026-03-02", plan(close="2026-08-31"))
+    (repo / "accounts" / "acme.yaml").write_text(plan(close="2026-10-31"), encoding="utf-8")
+    assert [f["check"] for f in found(repo)] == ["close_date_pushed_without_reason"]
+
+
+def test_amount_drift_within_a_stage(repo):
+    commit(repo, "2026-01-05", plan(stage="potential", amount=40000))
+    commit(repo, "2026-02-02", plan(stage="valid", amount=100000))  # a new stage: measured from here
+    commit(repo, "2026-04-06", plan(stage="valid", amount=150000))
+    assert found(repo) == [{
+        "file": "accounts/acme.yaml", "line": 6, "column": 13, "severity": "warning", "check": "amount_drift",
+        "message": "the amount went from 100000 to 150000 since the opportunity reached valid (50%)",
+        "url": "site/checks/amount_drift/"}]
+
+
+def test_an_amount_that_changes_with_the_stage_does_not_drift(repo):
+    commit(repo, "2026-01-05", plan(stage="potential", amount=40000))
+    commit(repo, "2026-02-02", plan(stage="valid", amount=100000))
+    commit(repo, "2026-04-06", plan(stage="valid", amount=120000))
+    assert found(repo) == []
+
+
+def test_a_stage_that_went_back_is_flagged_at_the_stage(repo):
+    commit(repo, "2026-01-05", plan(stage="valid"))
+    commit(repo, "2026-02-02", plan(stage="feasible"))
+    commit(repo, "2026-03-02", plan(stage="valid"))
+    assert [(f["line"], f["column"], f["check"], f["message"]) for f in found(repo)] == [
+        (5, 12, "stage_regression", "the opportunity's stage went back: 2026-03-02 feasible → valid")]
+
+
+@pytest.mark.parametrize("declared, expected", [
+    ("2026-02-01", ["stage_history says valid began on 2026-02-01; git shows 2026-03-02 (29 days apart)"]),
+    ("2026-02-27", []),  # committed a few days late: within the tolerance
+])
+def test_the_declared_stage_history_is_held_against_git(repo, declared, expected):
+    history_text = f"    stage_history: [{{stage: potential, date: 2026-01-02}}, {{stage: valid, date: {declared}}}]\n"
+    commit(repo, "2026-01-05", plan(stage="potential", extra=history_text))
+    commit(repo, "2026-03-02", plan(stage="valid", extra=history_text))
+    findings = found(repo)
+    assert [f["message"] for f in findings] == expected
+    assert all((f["line"], f["column"], f["check"]) == (8, 20, "stage_history_disagrees") for f in findings)
+
+
+def test_days_in_each_stage_come_from_the_commits(repo):
+    commit(repo, "2026-01-05", plan(stage="potential"))
+    commit(repo, "2026-02-04", plan(stage="valid", amount=120000))
+    commit(repo, "2026-03-06", plan(stage="feasible"))
+    commit(repo, "2026-04-01", plan(stage="feasible", close="2026-07-31"))
+    trails = history.read([str(repo / "accounts" / "acme.yaml")])
+    trail = trails[str(repo / "accounts" / "acme.yaml")]["op1"]
+    assert [v["date"] for v in trail] == ["2026-01-05", "2026-02-04", "2026-03-06", "2026-04-01"]
+    facts = history.facts(trail, {"id": "op1", "stage": "feasible"}, dt.date(2026, 6, 30), RULES)
+    assert facts["days_in_stage"] == {"potential": 30, "valid": 30, "feasible": 116}
+
+
+def test_a_renamed_plan_keeps_its_history(repo):
+    commit(repo, "2026-01-05", plan(stage="feasible"))
+    git("mv", "accounts/acme.yaml", "accounts/acme-group.yaml", cwd=repo)
+    commit(repo, "2026-03-02", plan(stage="valid"), name="acme-group.yaml")
+    assert [f["check"] for f in found(repo)] == ["stage_regression"]
+
+
+def test_one_git_log_and_one_cat_file_for_every_plan(repo, monkeypatch):
+    for name in "abcde":
+        commit(repo, "2026-01-05", plan().replace("acme", name), name=f"{name}.yaml")
+        commit(repo, "2026-02-02", plan(close="2026-07-31").replace("acme", name), name=f"{name}.yaml")
+    started, popen = [], subprocess.Popen  # subprocess.run starts its process with Popen too
+    monkeypatch.setattr(subprocess, "Popen", lambda args, **kw: started.append(args[:2]) or popen(args, **kw))
+    trails = history.read([str(repo / "accounts" / f"{name}.yaml") for name in "abcde"])
+    assert started == [["git", "rev-parse"], ["git", "--literal-pathspecs"], ["git", "cat-file"]]
+    assert all(len(t["op1"]) == 2 for t in trails.values())
+    assert history.read([str(repo / "accounts" / f"{name}.yaml") for name in "abcde"], jobs=2) == trails
+
+
+def test_findings_from_history_go_into_the_baseline(repo):
+    commit(repo, "2026-01-05", plan(stage="feasible"))
+    commit(repo, "2026-03-02", plan(stage="valid"))
+    written = check(repo, "--history", "--baseline", "base.json", "--update-baseline")
+    assert written.returncode == 0, written.stderr
+    assert "stage_regression" in (repo / "base.json").read_text(encoding="utf-8")
+    again = check(repo, "--history", "--baseline", "base.json", "--fail-on", "warning")
+    assert again.returncode == 0 and "stage_regression" not in again.stdout
+
+
+def test_without_git_the_run_says_so_in_one_line_and_goes_on(repo, tmp_path_factory):
+    commit(repo, "2026-01-05", plan(stage="feasible"))
+    commit(repo, "2026-03-02", plan(stage="valid"))
+    no_git = tmp_path_factory.mktemp("bin")
+    (no_git / "python").symlink_to(sys.executable)
+    plain = check(repo)
+    result = check(repo, "--history", PATH=str(no_git))
+    assert result.stderr == "playbook: git cannot be found; checking without history\n"
+    assert (result.returncode, result.stdout) == (plain.returncode, plain.stdout)
+    assert "[stage_evidence]" in result.stdout  # the other checks ran
+
+
+def test_outside_a_repository_the_run_says_so_in_one_line(tmp_path):
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "acme.yaml").write_text(plan(), encoding="utf-8")
+    result = check(tmp_path, "--history", GIT_CEILING_DIRECTORIES=str(tmp_path.parent))
+    assert result.stderr.startswith("playbook: cannot read the plans' history from git (not a git repository")
+    assert result.stderr.endswith("; checking without history\n") and result.stderr.count("\n") == 1
+    assert result.returncode == check(tmp_path).returncode
+
+
+def test_a_shallow_clone_says_so_in_one_line(repo, tmp_path_factory):
+    commit(repo, "2026-01-05", plan(stage="feasible"))
+    commit(repo, "2026-03-02", plan(stage="valid"))
+    clone = tmp_path_factory.mktemp("clone") / "shallow"
+    git("clone", "-q", "--depth", "1", f"file://{repo}", str(clone), cwd=repo)
+    result = check(clone, "--history")
+    assert result.stderr == ("playbook: this is a shallow clone, whose history is cut short; checking without "
+                             "history (git fetch --unshallow fetches all of it)\n")
+    assert "stage_regression" not in result.stdout
+
+
+def test_a_repository_without_commits_has_no_history_yet(repo):
+    (repo / "accounts" / "acme.yaml").write_text(plan(), encoding="utf-8")
+    result = check(repo, "--history")
+    assert result.stderr == "" and result.returncode == check(repo).returncode
+
+
+def test_history_and_against_are_not_combined(repo):
+    commit(repo, "2026-01-05", plan())
+    result = check(repo, "--history", "--against", "HEAD")
+    assert (result.returncode, result.stderr) == (2, "playbook: --history cannot be combined with --against yet\n")
+
+
+def test_the_account_page_shows_the_history_when_the_site_has_it(tmp_path):
+    path = tmp_path / "acme.yaml"
+    path.write_text(plan(stage="valid", amount=150000, close="2026-10-31"), encoding="utf-8")
+    trails = {"op1": [{"date": "2026-01-05", "stage": "feasible", "amount": 100000, "expected_close": "2026-06-30"},
+                      {"date": "2026-03-02", "stage": "valid", "amount": 100000, "expected_close": "2026-08-31"}]}
+    checker = Checker(RULES, dt.date(2026, 6, 30), trails={str(path): trails})
+    checked = Checked(str(path), *checker.check_path(str(path)), trails=trails)
+    page = build_pages(RULES, [checked], "en", dt.date(2026, 6, 30))["accounts/acme.md"]
+    assert "## History (from git)" in page
+    assert "| 产线改造 | Feasible opportunity 56 · Valid opportunity 120 | 2 (2 without a reason) | 50% " \
+           "| 2026-03-02 feasible → valid |" in page
+    assert {f.check for f in checked.findings} >= HISTORY_CHECKS - {"stage_history_disagrees"}
+    plain = Checked(str(path), *Checker(RULES, dt.date(2026, 6, 30)).check_path(str(path)))
+    assert "History (from git)" not in build_pages(RULES, [plain], "en", dt.date(2026, 6, 30))["accounts/acme.md"]
