@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -47,6 +46,8 @@ def write(path: str, findings: list[Finding], until: dt.date | None = None, prev
         entries.append({**entry, "until": date.isoformat()} if date else entry)
     entries.sort(key=lambda e: (e["file"], e["check"], e["fingerprint"]))
     target = Path(path)
+    import tempfile  # for writing only
+
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

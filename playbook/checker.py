@@ -17,7 +17,7 @@ import string
 from dataclasses import dataclass
 
 from . import facts as facts_module
-from . import history, i18n, waivers
+from . import i18n
 from .fastschema import FastSchema
 from .plan_schema import is_private, plan_schema
 from .problems import Problem
@@ -112,6 +112,9 @@ class Checker:
         self.rules, self.today = rules, today
         self.observe = observe  # called with each well-formed plan (the portfolio counts stages)
         self.trails = trails  # --history: {file: {opportunity id: its versions}} (see history); None: no history
+        if trails is not None:
+            from . import history  # git and processes: imported only for a run that reads the history
+            self.history = history
         self.plan_validator = FastSchema(plan_schema(rules))
         self.severity = {c["id"]: (severity or {}).get(c["id"], c["severity"]) for c in rules.items("checks")}
         self.messages = {c["id"]: c["message"] for c in rules.items("checks")}
@@ -173,9 +176,9 @@ class Checker:
         found = []
         for scope, checks in self.checks.items():
             for where, element in elements(plan, scope):
-                if self.trails is not None and scope == history.SCOPE:  # its history beside its fields
+                if self.trails is not None and scope == self.history.SCOPE:  # its history beside its fields
                     trail = (self.trails.get(path) or {}).get(element.get("id")) or []
-                    element = {**element, "history": history.facts(trail, element, self.today, self.rules)}
+                    element = {**element, "history": self.history.facts(trail, element, self.today, self.rules)}
                 ctx = facts_module.Context(self.rules, plan, element, self.today)
                 view = dict(element)
                 view["facts"] = facts_module.compute(ctx, self.facts.get(scope, []))
@@ -212,6 +215,10 @@ class Checker:
     def _suppress(self, findings: list[Finding], raw: bytes, path: str) -> list[Finding]:
         """Drop the findings a waiver in force covers (see waivers); report the waivers that give no
         reason, suppress nothing, are past their date or written wrong, or hide an error unapproved."""
+        if b"playbook:" not in raw:  # nearly every plan: nothing to look for
+            return findings
+        from . import waivers
+
         found = waivers.parse(raw, path)
         if not found:
             return findings

@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +168,8 @@ class JUnit(Writer):
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n')
 
     def file(self, path, findings):
+        import xml.etree.ElementTree as ET  # for this format only
+
         lang, name = self.ctx.lang, shown(path)
         failing = at_or_above(self.ctx.fail_on)
         failures = sum(1 for f in findings if f.severity in failing)
