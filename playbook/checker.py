@@ -112,9 +112,6 @@ class Checker:
         self.rules, self.today = rules, today
         self.observe = observe  # called with each well-formed plan (the portfolio counts stages)
         self.trails = trails  # --history: {file: {opportunity id: its versions}} (see history); None: no history
-        if trails is not None:
-            from . import history  # git and processes: imported only for a run that reads the history
-            self.history = history
         self.plan_validator = FastSchema(plan_schema(rules))
         self.severity = {c["id"]: (severity or {}).get(c["id"], c["severity"]) for c in rules.items("checks")}
         self.messages = {c["id"]: c["message"] for c in rules.items("checks")}
@@ -174,11 +171,13 @@ class Checker:
 
     def check_plan(self, plan: dict, path: str) -> list[Finding]:
         found = []
+        if self.trails is not None:
+            from . import history  # git and processes: imported only for a run that reads the history
         for scope, checks in self.checks.items():
             for where, element in elements(plan, scope):
-                if self.trails is not None and scope == self.history.SCOPE:  # its history beside its fields
+                if self.trails is not None and scope == history.SCOPE:  # its history beside its fields
                     trail = (self.trails.get(path) or {}).get(element.get("id")) or []
-                    element = {**element, "history": self.history.facts(trail, element, self.today, self.rules)}
+                    element = {**element, "history": history.facts(trail, element, self.today, self.rules)}
                 ctx = facts_module.Context(self.rules, plan, element, self.today)
                 view = dict(element)
                 view["facts"] = facts_module.compute(ctx, self.facts.get(scope, []))
