@@ -101,6 +101,6 @@ def _own_page(view: View, item: dict) -> bool:
 def _item(view: View, collection: str, item: dict) -> dict:
     return {
         "id": item["id"], "name": item["name"][view.lang], "other_name": item["name"][view.other],
-        "description": item["description"][view.lang], "source": view.name(item.get("source")),
+        "description": item["description"][view.lang], "basis": view.basis(collection, item),
         "fields": view.fields(collection, item), "checks": view.checks_enforcing(item["id"]),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playbook import describe, i18n, plan_schema, rule_schemas
+from playbook import describe, i18n, plan_schema, provenance, rule_schemas
 from playbook.ruleset import RuleSet
 
 
@@ -18,6 +18,14 @@ class View:
         """The name of the item ``item_id`` in this language (the id itself if unknown)."""
         found = self.rules.find(item_id) if item_id else None
         return found[1]["name"][self.lang] if found else (item_id or "")
+
+    def basis(self, collection: str, item: dict) -> dict | None:
+        """The provenance badge of an item: its basis, the badge's word, and the detail after it
+        (None for a source document itself)."""
+        if "basis" not in item:
+            return None
+        return {"kind": item["basis"], "label": provenance.label(item["basis"], self.lang),
+                "detail": provenance.detail(self.rules, collection, item, self.lang)}
 
     def link(self, target: str | None, depth: int = 0) -> str | None:
         """The page and anchor of an item or a collection, from a page ``depth`` folders down."""

@@ -123,7 +123,8 @@ def compare(rules: RuleSet, config: Config, args, lang: str) -> int:
             before, rules_before = _check_revision(Path(tree, prefix), args, paths, place, lang)
     except _Stop as e:
         return _stop(e.lines)
-    after = _findings(Checker(rules, args.today, config.severity, config.disable), found.files, args.jobs)
+    after = _findings(Checker(rules, args.today, config.severity, config.disable,
+                              calendar_lower=args.calendar == "warning"), found.files, args.jobs)
     change = diff(before, after, fail_on)
     ctx = reporters.Context(rules, lang, args.site_url or config.site_url or "site/", args.today.isoformat(),
                             fail_on)
@@ -228,7 +229,8 @@ def _check_revision(root: Path, args, paths: list[Path], place, lang: str) -> tu
                 if e.code != "cli_no_plans_in":
                     raise _Stop([f"playbook: {i18n.text('cli_against_at', lang, rev=args.against, detail=line)}"
                                  for line in e.lines(lang)]) from None
-        side = _findings(Checker(rules, args.today, config.severity, config.disable), files, args.jobs)
+        side = _findings(Checker(rules, args.today, config.severity, config.disable,
+                              calendar_lower=args.calendar == "warning"), files, args.jobs)
     *plans, (_, portfolio) = side
     return [*plans, ("", [_shown_here(f) for f in portfolio])], rules
 

@@ -17,9 +17,9 @@ import string
 from dataclasses import dataclass
 
 from . import facts as facts_module
-from . import i18n
+from . import i18n, plan_refs
 from .fastschema import FastSchema
-from .plan_schema import is_private, plan_schema
+from .plan_schema import is_private, plan_enum_titles, plan_schema
 from .problems import Problem
 from .ruleset import RuleSet
 from .yamlload import Location, Mapping, YamlError, load_bytes, locate, read
@@ -58,17 +58,29 @@ class _Check:
 
 
 def elements(plan: dict, scope: str):
-    """(path, element) for every element a scope names: ``plan`` or ``a[*].b[*]``."""
+    """(path, element) for every element a scope names: ``plan``, ``a[*].b[*]`` or ``a[*].m.b[*]``
+    (``m`` a mapping on the way). ``[*]`` of a mapping is each of its values (the evidence by mark)."""
     if scope == "plan":
         yield (), plan
         return
     frontier = [((), plan)]
     for step in scope.split("."):
         key = step.removesuffix("[*]")
+        if key == step:
+            frontier = [((*path, key), parent[key]) for path, parent in frontier
+                        if isinstance(parent, dict) and isinstance(parent.get(key), dict)]
+            continue
         frontier = [((*path, key, i), item)
                     for path, parent in frontier if isinstance(parent, dict)
-                    for i, item in enumerate(parent.get(key) or []) if isinstance(item, dict)]
+                    for i, item in _members(parent.get(key)) if isinstance(item, dict)]
     yield from frontier
+
+
+def _members(value):
+    """(index or key, item) of a list or a mapping."""
+    if isinstance(value, dict):
+        return value.items()
+    return enumerate(value) if isinstance(value, list) else ()
 
 
 def stable_path(plan: dict, path: tuple) -> str:
@@ -82,7 +94,12 @@ def stable_path(plan: dict, path: tuple) -> str:
 
 
 class _Formatter(string.Formatter):
-    """Fills a message from the element and its facts; lists read as text, absent values as '?'."""
+    """Fills a message in one language from the element and its facts, in the reader's words: an id
+    of the rules as its name (可行商机, not feasible; ``{x:written}`` keeps what the author typed), a
+    number with thousands separators, a list as text, an absent value as '?'."""
+
+    def __init__(self, names: dict[str, str] | None = None, separator: str = ", "):
+        self.names, self.separator = names or {}, separator
 
     def get_field(self, field_name, args, kwargs):
         try:
@@ -96,25 +113,44 @@ class _Formatter(string.Formatter):
     def format_field(self, value, spec):
         if value is None:
             return "?"
-        if isinstance(value, list):
-            value = ", ".join(map(str, value)) or "—"
+        if spec == "written":  # what the author typed (a waiver's check ids): shown as written
+            return str(value)
+        if isinstance(value, list):  # a list of lists: each inner list is one phrase, its words apart
+            return self.separator.join(" ".join(self.format_field(w, "") for w in v) if isinstance(v, list)
+                                       else self.format_field(v, "") for v in value) or "—"
+        if isinstance(value, str):
+            value = self.names.get(value, value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and not spec:
+            return f"{value:,}"
         return super().format_field(value, spec)
 
 
-FORMATTER = _Formatter()
+def formatters(rules: RuleSet) -> dict[str, _Formatter]:
+    """A formatter per language that names every item of the rules and every value of the plan
+    format that has a label (a status, a stance)."""
+    labels = plan_enum_titles()
+    return {lang: _Formatter({**{value: title[lang] for value, title in labels.items()},
+                              **{i: item["name"][lang] for items in rules.collections.values() for i, item in items.items()}},
+                             i18n.text("site_list_separator", lang))
+            for lang in i18n.LANGS}
 
 
 class Checker:
     """Everything that can be prepared once per rule set; then ``check_file`` per plan."""
 
     def __init__(self, rules: RuleSet, today: dt.date, severity: dict | None = None, disable=(), observe=None,
-                 trails: dict | None = None):
+                 trails: dict | None = None, calendar_lower: bool = False):
         self.rules, self.today = rules, today
         self.observe = observe  # called with each well-formed plan (the portfolio counts stages)
         self.trails = trails  # --history: {file: {opportunity id: its versions}} (see history); None: no history
         self.plan_validator = FastSchema(plan_schema(rules))
         self.severity = {c["id"]: (severity or {}).get(c["id"], c["severity"]) for c in rules.items("checks")}
+        if calendar_lower:  # --calendar warning: what only a passing day causes is one severity lower
+            for c in rules.items("checks"):
+                if c.get("calendar"):
+                    self.severity[c["id"]] = SEVERITIES[max(0, SEVERITIES.index(self.severity[c["id"]]) - 1)]
         self.messages = {c["id"]: c["message"] for c in rules.items("checks")}
+        self.formatters = formatters(rules)
         self.enabled = {c["id"] for c in rules.items("checks")} - set(disable)
         self.checks: dict[str, list[_Check]] = {}
         for check in rules.items("checks"):
@@ -163,6 +199,7 @@ class Checker:
 
     def _check_data(self, plan: dict, path: str) -> tuple[bool, list[Finding]]:
         schema_problems = self.plan_validator.problems(plan, Location(path, 1, 1))
+        schema_problems += plan_refs.problems(plan, path)  # the ids and references a schema cannot see
         if schema_problems:  # the checks can only read a plan of the right shape
             return False, [self._format_finding(p) for p in schema_problems]
         if self.observe is not None:
@@ -190,7 +227,7 @@ class Checker:
                         continue
                     at = (*where, *check.at.split(".")) if check.at else where
                     location = locate(plan, at) or locate(plan, where) or Location(path, 1, 1)
-                    message = {lang: i18n.one_line(FORMATTER.vformat(text, (), view))
+                    message = {lang: i18n.one_line(self.formatters[lang].vformat(text, (), view))
                                for lang, text in check.message.items()}
                     key = f"{stable_path(plan, where)}.{check.at or ''}"
                     found.append(Finding(location, check.severity, check.id, message, key))
@@ -255,7 +292,8 @@ class Checker:
         return kept
 
     def _message(self, check: str, **params) -> dict:
-        return {lang: i18n.one_line(FORMATTER.vformat(text, (), params)) for lang, text in self.messages[check].items()}
+        return {lang: i18n.one_line(self.formatters[lang].vformat(text, (), params))
+                for lang, text in self.messages[check].items()}
 
 
 def at_or_above(severity: str) -> tuple[str, ...]:

@@ -56,6 +56,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("rules", parents=[common], help=t("cli_rules_help"), description=t("cli_rules_help"))
     p.add_argument("--list", nargs="?", const="", metavar="COLLECTION", help=t("cli_rules_list"))
+    p.add_argument("--defaults", action="store_true", help=t("cli_rules_defaults"))
     p = sub.add_parser("explain", parents=[common], help=t("cli_explain_help"), description=t("cli_explain_help"))
     p.add_argument("id", help=t("cli_explain_query"))
     p = sub.add_parser("check", parents=[common], help=t("cli_check_help"), description=t("cli_check_help"))
@@ -70,6 +71,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=positive, metavar="N", help=t("cli_jobs"))
     p.add_argument("--against", metavar="REV", help=t("cli_against"))
     p.add_argument("--history", action="store_true", help=t("cli_history"))
+    p.add_argument("--calendar", choices=("gate", "warning"), default="gate", help=t("cli_calendar"))
     p = sub.add_parser("waivers", parents=[common], help=t("cli_waivers_help"), description=t("cli_waivers_help"))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=t("cli_check_paths"))
     p.add_argument("--today", type=date, default=dt.date.today(), metavar="YYYY-MM-DD", help=t("cli_today"))
@@ -193,6 +195,11 @@ def run(args, lang: str) -> int:
                           collection=args.list, hint=hint)
         print("\n".join(lines))
         return EXIT_OK
+    if args.command == "rules" and args.defaults:
+        from .provenance import listing as defaults_listing
+
+        print("\n".join(defaults_listing(rules, lang)))
+        return EXIT_OK
     if args.command == "rules":
         print("\n".join(summary(rules, lang)))
         return EXIT_OK
@@ -261,7 +268,8 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
             trails = history.read(found.files, args.jobs or batch.default_jobs(len(found.files)))
         except history.Unavailable as e:  # said, and the run goes on without history
             print(f"playbook: {i18n.text(e.code, lang, **e.params)}", file=sys.stderr)
-    checker = Checker(rules, args.today, config.severity, config.disable, trails=trails)
+    checker = Checker(rules, args.today, config.severity, config.disable, trails=trails,
+                      calendar_lower=args.calendar == "warning")
     run = batch.Run(checker, found.files, args.jobs or batch.default_jobs(len(found.files)))
     if args.update_baseline:
         findings = [f for _, findings in run for f in findings] + run.portfolio_findings

@@ -11,10 +11,10 @@ from typing import NamedTuple
 
 import yaml
 
-from . import i18n, rule_schemas
+from . import i18n, provenance, rule_schemas
 from .ruleset import RuleSet
 
-HEADER_FIELDS = ("id", "name", "description", "source", "disabled")
+HEADER_FIELDS = ("id", "name", "description", "source", "disabled", *provenance.FIELDS)
 
 
 class Entry(NamedTuple):

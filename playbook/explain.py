@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from . import describe, i18n, rule_schemas
+from . import describe, i18n, provenance, rule_schemas
 from .ruleset import RuleSet
 from .suggest import suggest
 
@@ -88,12 +88,10 @@ def _rows(rules: RuleSet, ids: list[str], lang: str, collection: bool = False) -
 def _item(rules: RuleSet, item_id: str, lang: str) -> list[str]:
     collection, item = rules.find(item_id)
     other = "en" if lang == "zh" else "zh"
-    source = rules.find(item["source"])
-    source_label = rule_schemas.title(rule_schemas.item_fields(collection).get("source", {}), lang, "source")
     lines = [
         f"{item['name'][lang]} ({item['name'][other]})  [{item_id}]",
         f"{rule_schemas.title(rule_schemas.all_collections()[collection], lang, collection)} ({collection})"
-        f" · {source_label}: {source[1]['name'][lang] if source else item['source']}",
+        f" · {provenance.line(rules, collection, item, lang)}",
         "",
         item["description"][lang],
     ]

@@ -113,9 +113,11 @@ def band(ctx: Context, value, threshold: str, below: str, at_or_above: str):
     return at_or_above if v >= ctx.rules.threshold(threshold) else below
 
 
-def missing(ctx: Context, required, present):
-    """The required ids not present (``present`` may be a list or a mapping's keys)."""
-    need, have = ctx.value(required) or [], ctx.value(present) or []
+def missing(ctx: Context, present, required=None, collection: str | None = None):
+    """The required ids not present (``present`` may be a list or a mapping's keys); ``collection``
+    requires every active item of that collection."""
+    need = [item["id"] for item in ctx.rules.items(collection)] if collection else ctx.value(required) or []
+    have = ctx.value(present) or []
     return [x for x in need if x not in have]
 
 
@@ -131,20 +133,45 @@ def gather(ctx: Context, collection: str, upto, field: str):
     return found
 
 
-def collect(ctx: Context, items, field: str, where: dict | None = None):
-    """The values of ``field`` over a list of the plan, optionally filtered."""
-    return [x.get(field) for x in ctx.value(items) or [] if _matches(x, where, ctx) and x.get(field) is not None]
+def collect(ctx: Context, items, field: str, where: dict | None = None, unless: str | None = None,
+            dated: str | None = None, not_after=None):
+    """The values of ``field`` over a list of the plan (or a mapping's values, such as the evidence
+    by mark), optionally filtered: ``where`` fields equal, ``unless`` a field that is set (done, lost),
+    ``dated`` a date field not after ``not_after`` (what already happened)."""
+    found = ctx.value(items) or []
+    found = found.values() if isinstance(found, dict) else found
+    limit = ctx.value(not_after)
+    return [x.get(field) for x in found
+            if _matches(x, where, ctx) and x.get(field) is not None and not (unless and x.get(unless))
+            and not (dated and limit is not None and not str(x.get(dated, "")) <= limit)]
 
 
-def latest(ctx: Context, items, field: str, where: dict | None = None, not_after=None):
+def latest(ctx: Context, items, field: str, where: dict | None = None, not_after=None, unless: str | None = None):
     """The greatest value of ``field`` (a date, say), ignoring those after ``not_after``."""
     limit = ctx.value(not_after)
-    values = [v for v in collect(ctx, items, field, where) if limit is None or v <= limit]
+    values = [v for v in collect(ctx, items, field, where, unless) if limit is None or v <= limit]
     return max(values) if values else None
+
+
+def earliest(ctx: Context, items, field: str, where: dict | None = None, unless: str | None = None):
+    """The least value of ``field`` (the first date due, say)."""
+    values = collect(ctx, items, field, where, unless)
+    return min(values) if values else None
 
 
 def count(ctx: Context, items, where: dict | None = None):
     return sum(1 for x in ctx.value(items) or [] if _matches(x, where, ctx))
+
+
+def distinct(ctx: Context, items, field: str, where: dict | None = None, dated: str | None = None, not_after=None):
+    """How many different values ``field`` takes (the contacts met so far, say)."""
+    return len(set(map(str, collect(ctx, items, field, where, dated=dated, not_after=not_after))))
+
+
+def either(ctx: Context, value, otherwise):
+    """``value``, or ``otherwise`` when it is absent (a currency not written is the default one)."""
+    found = ctx.value(value)
+    return ctx.value(otherwise) if found is None else found
 
 
 def is_prefix(ctx: Context, items, collection: str):
@@ -155,30 +182,40 @@ def is_prefix(ctx: Context, items, collection: str):
 
 
 def grade(ctx: Context, scores, ahp: str, pre_assessment: str, bands: str, low, high):
-    """An opportunity's grade: a pre-assessment rule that fires fixes it; otherwise the AHP-weighted
-    score falls in a band. Indicators where a higher score is worse count as (low + high - score)."""
+    """An opportunity's grade. Pre-assessment rules that fire set the highest and lowest grade it may
+    have (a cap wins over a floor); within them the AHP-weighted score falls in a band. Indicators
+    where a higher score is worse count as (low + high - score). Without every score, the grade is
+    known only when the bounds leave one grade; otherwise it is None (it cannot be verified)."""
     values = ctx.value(scores)
     rules = ctx.rules
     if not isinstance(values, dict):
         return None
+    order = [b["id"] for b in rules.items(bands)]  # highest first
+    best, worst = 0, len(order) - 1  # the positions the grade may take
     for rule in rules.items(pre_assessment):
         score = values.get(rule["indicator"])
         if score is not None and (score >= rule.get("min_score", float("inf")) or
                                   score <= rule.get("max_score", float("-inf"))):
-            return rule["grade"]
+            at = order.index(rule["grade"])
+            if rule["bound"] == "cap":
+                best = max(best, at)
+            else:
+                worst = min(worst, at)
     item = rules.find(ahp)[1]
     if any(c not in values for c in item["criteria"]):
-        return None
+        return order[best] if best >= worst else None
     low, high = ctx.value(low), ctx.value(high)
     total = 0.0
     for criterion, weight in zip(item["criteria"], rules.ahp[ahp].weights):
         score = values[criterion]
         total += weight * (low + high - score if rules.find(criterion)[1].get("higher_is") == "worse" else score)
-    return next((b["id"] for b in rules.items(bands) if total >= b["min_score"]), None)
+    scored = next((i for i, b in enumerate(rules.items(bands)) if total >= b["min_score"]), worst)
+    return order[max(best, min(scored, worst))]  # the floor first, then the cap, which wins
 
 
 CALCULATORS = {f.__name__: f for f in (lookup, position, compare, relative_drop, furthest, days_between, band,
-                                        missing, gather, collect, latest, count, is_prefix, grade)}
+                                        missing, gather, collect, latest, earliest, count, distinct, either,
+                                        is_prefix, grade)}
 
 
 def compute(ctx: Context, facts: list[dict]) -> dict:

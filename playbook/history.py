@@ -187,7 +187,7 @@ def facts(trail: list[dict], opportunity: dict, today: dt.date, rules: RuleSet) 
     regressions, entered = [], {}  # entered: stage -> the days git saw it reached (or passed over)
     for (_, a), (k, b) in zip(spells, spells[1:]):
         if b < a:
-            regressions.append(f"{versions[k][0]} {stages[a]} → {stages[b]}")
+            regressions.append([str(versions[k][0]), stages[a], "→", stages[b]])  # read as words in a message
         for stage in stages[a + 1:b + 1]:
             entered.setdefault(stage, []).append(versions[k][0])
 

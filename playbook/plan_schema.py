@@ -19,6 +19,24 @@ def template() -> dict:
     return yaml.load(files("playbook.schemas").joinpath("plan.yaml").read_bytes(), Loader=yaml.CSafeLoader)
 
 
+@cache
+def plan_enum_titles() -> dict[str, dict]:
+    """Every labelled value of the plan format (``x-enum-titles``): value -> {zh, en}."""
+    found = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            found.update(node.get("x-enum-titles", {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(template())
+    return found
+
+
 def plan_schema(rules: RuleSet) -> dict:
     """The plan schema for this rule set: vocabularies as enums, ranges from thresholds."""
     schema = copy.deepcopy(template())
@@ -177,7 +195,8 @@ def _scope_path(scope) -> tuple | None:
         return None
     if scope == "plan":
         return ()
-    return tuple(step for part in scope.split(".") for step in (part.removesuffix("[*]"), "*"))
+    return tuple(step for part in scope.split(".")
+                 for step in ((part.removesuffix("[*]"), "*") if part.endswith("[*]") else (part,)))
 
 
 def _placeholders(text) -> list[list]:

@@ -1,10 +1,11 @@
 """Across every plan checked: each stage's pass rate and win rate against the preset win rate.
 
 Plans record where each opportunity stands now, so an opportunity at stage k has passed every
-stage before k. For stage s: reached = opportunities at s or beyond, pass rate = those beyond s
-over reached, win rate = those won (the last stage) over reached. A stage whose win rate falls far
-below its preset (``portfolio_alert_ratio``) over enough opportunities (``portfolio_min_opportunities``)
-gets a warning, placed at the preset in the rules.
+stage before k; a lost one records ``lost`` and stays at the stage where it was lost. For stage s:
+reached = opportunities at s or beyond, pass rate = those beyond s over reached; closed = those
+won (the last stage) or lost at s or beyond, win rate = won over closed, so that deals still open
+are not counted as lost. A stage whose win rate falls far below its preset (``portfolio_alert_ratio``)
+over enough closed deals (``portfolio_min_opportunities``) gets a warning, placed at the preset.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class StageFigures:
     reached: int
     moved_on: int
     won: int
+    closed: int  # won or lost at this stage or beyond
     preset: float
 
     @property
@@ -35,20 +37,30 @@ class StageFigures:
 
     @property
     def win_rate(self) -> float | None:
-        return self.won / self.reached if self.reached else None
+        return self.won / self.closed if self.closed else None
+
+
+LOST = "lost"
 
 
 def stage_counts(plan: dict) -> Counter:
-    """How many opportunities of a (well-formed) plan stand at each stage."""
-    return Counter(o.get("stage") for o in plan.get("opportunities") or [])
+    """How many opportunities of a (well-formed) plan stand at each stage (by stage id), and how
+    many of them were lost there (by ``("lost", stage id)``)."""
+    found = Counter()
+    for o in plan.get("opportunities") or []:
+        found[o.get("stage")] += 1
+        if o.get("lost"):
+            found[(LOST, o.get("stage"))] += 1
+    return found
 
 
 def figures(rules: RuleSet, counts: Counter) -> list[StageFigures]:
     stages = rules.items(STAGES)
     ids = [s["id"] for s in stages]
     at = [counts.get(i, 0) for i in ids]
+    lost = [counts.get((LOST, i), 0) for i in ids]
     won = at[-1] if at else 0
-    return [StageFigures(s["id"], sum(at[k:]), sum(at[k + 1:]), won, s["preset_win_rate"])
+    return [StageFigures(s["id"], sum(at[k:]), sum(at[k + 1:]), won, won + sum(lost[k:]), s["preset_win_rate"])
             for k, s in enumerate(stages)]
 
 
@@ -59,11 +71,11 @@ def findings(rules: RuleSet, checker: Checker, table: list[StageFigures]) -> lis
     ratio, minimum = (rules.threshold(t) for t in THRESHOLDS)
     found = []
     for row in table:
-        if row.reached < minimum or row.win_rate is None or row.win_rate >= row.preset * ratio:
+        if row.closed < minimum or row.win_rate is None or row.win_rate >= row.preset * ratio:
             continue
         item = rules.find(row.stage)[1]
         where = locate(item, ["preset_win_rate"]) or Location("rules", 1, 1)
         params = {"stage": row.stage, "rate": f"{row.win_rate:.0%}", "preset": f"{row.preset:.0%}",
-                  "reached": row.reached}
+                  "closed": row.closed}
         found.append(checker.builtin(CHECK, where, params, f"{row.stage}"))
     return found

@@ -45,6 +45,11 @@ class Context:
         """The site's page that explains a check."""
         return f"{self.site_url.rstrip('/')}/checks/{check}/"
 
+    def calendar(self, check: str) -> bool:
+        """Whether only the passing of days causes the check's findings (``--calendar warning``)."""
+        found = self.rules.find(check)
+        return bool(found and found[1].get("calendar"))
+
 
 class Writer:
     def __init__(self, ctx: Context, out: TextIO):
@@ -97,7 +102,7 @@ class Text(Writer):
             self.say(i18n.text("portfolio_title", lang))
             for row in table:
                 self.say(i18n.text("portfolio_row", lang, stage=self.ctx.rules.find(row.stage)[1]["name"][lang],
-                                   reached=row.reached, pass_rate=_percent(row.pass_rate),
+                                   reached=row.reached, closed=row.closed, pass_rate=_percent(row.pass_rate),
                                    win_rate=_percent(row.win_rate), preset=_percent(row.preset)))
         self.say(i18n.text("check_summary", lang, plans=self.plans, errors=self.counts["error"],
                            warnings=self.counts["warning"], infos=self.counts["info"]))
@@ -126,13 +131,13 @@ class Json(Writer):
         for f in findings:
             item = {"file": f.location.file, "line": f.location.line, "column": f.location.column,
                     "severity": f.severity, "check": f.check, "message": f.message[self.ctx.lang],
-                    "url": self.ctx.url(f.check)}
+                    "url": self.ctx.url(f.check), "calendar": self.ctx.calendar(f.check)}
             self.out.write(("\n    " if self.first else ",\n    ") + json_text(item))
             self.first = False
 
     def end(self, portfolio_findings, table):
         self.file("", portfolio_findings)
-        rows = [{"stage": r.stage, "reached": r.reached, "moved_on": r.moved_on, "won": r.won,
+        rows = [{"stage": r.stage, "reached": r.reached, "moved_on": r.moved_on, "won": r.won, "closed": r.closed,
                  "pass_rate": r.pass_rate, "win_rate": r.win_rate, "preset_win_rate": r.preset} for r in table]
         self.out.write(("\n  ],\n" if not self.first else "],\n") + f'  "plans": {self.plans},\n'
                        f'  "portfolio": {json_text(rows)}\n}}\n')

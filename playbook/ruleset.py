@@ -3,7 +3,7 @@
 A rule file has a ``kind`` and one list per collection. Items are keyed by id across the whole
 rule set. A later layer may change any field of an existing item (mappings merge, everything
 else is replaced), add new items, or disable one with ``disabled: true``; it never needs to copy
-a default file. In a collection whose order means something (``x-ordered`` in its schema: stages,
+a default file. What a later layer adds or changes is the company's: its basis becomes ``company``. In a collection whose order means something (``x-ordered`` in its schema: stages,
 steps) a new item says where it goes with ``before: ID`` or ``after: ID``, which also moves an
 existing one. The merged rule set is then validated kind by kind against the schemas, so an
 error points at the file and line that introduced it, whichever layer that was.
@@ -252,6 +252,8 @@ def _merge_item(item: Mapping, collection: str, kind: str, layer: int, where: Lo
     at_id = locate(item, ["id"]) or where
     known = entries.get(item_id)
     item, place = _take_place(item, collection, problems)
+    if layer > 0 and set(item) != {"id", "disabled"} and _has_basis(collection):  # switching off leaves it as it was
+        item = _company(item)
     if known is None and layer > 0 and item.get("disabled"):
         problems.append(Problem(at_id, "disables_unknown", id=item_id, hint=suggest(item_id, entries)))
     elif known is None and layer > 0 and (meant := _typo_of(item, collection, entries)):
@@ -266,6 +268,19 @@ def _merge_item(item: Mapping, collection: str, kind: str, layer: int, where: Lo
         known.item = _deep_merge(known.item, item)
         known.where = where
         known.place = place or known.place
+
+
+def _has_basis(collection: str) -> bool:
+    """Whether the items of a collection say where they come from (all but the source documents)."""
+    from . import rule_schemas
+    return "basis" in rule_schemas.item_fields(collection)
+
+
+def _company(item: Mapping) -> Mapping:
+    """An overlay's item: whatever it adds or changes is the company's, so its basis is ``company``."""
+    marked = Mapping(item, basis="company")
+    marked.pos = {**item.pos, "basis": item.pos["id"]}
+    return marked
 
 
 def _ordered(collection: str) -> bool:

@@ -12,6 +12,7 @@ import pytest
 
 TODAY = "2026-06-30"
 LONG, SHORT = "collect_escalate_letters", "collect_finance_routine"  # the actions for 60 days overdue
+SAID = {LONG: "Escalate the letters", SHORT: "Finance collects as usual"}  # as a finding names them
 
 
 def plan(account: str, action: str) -> str:
@@ -73,9 +74,9 @@ def test_a_rule_change_lists_the_findings_it_brings_and_the_plans_it_turns_red(r
         "",
         "[collection_action_fits] The collection action fits its quadrant: 3 new, 1 resolved  "
         "site/checks/collection_action_fits/",
-        *(f"  + accounts/{name}.yaml:2:86: error 60 days overdue, amount 50000: the action should be {SHORT}"
+        *(f"  + accounts/{name}.yaml:2:86: error 60 days overdue, amount 50,000 CNY: its quadrant calls for '{SAID[SHORT]}'"
           for name in "abc"),
-        f"  - accounts/e.yaml:2:86: error 60 days overdue, amount 50000: the action should be {LONG}",
+        f"  - accounts/e.yaml:2:86: error 60 days overdue, amount 50,000 CNY: its quadrant calls for '{SAID[LONG]}'",
     ]
     # The working tree, the index, the refs and the worktrees are as they were.
     assert git("status", "--porcelain", "--ignored", cwd=repo) == status
@@ -95,7 +96,7 @@ def test_a_plan_fix_lists_the_findings_it_resolves(repo):
     lines = result.stdout.splitlines()
     assert lines[:2] == [f"against base ({head(repo)}): 0 new finding(s), 1 resolved, 1 unchanged",
                          "0 plan(s) go from passing to failing, 1 from failing to passing (failing at error or above)"]
-    assert lines[-1] == f"  - accounts/e.yaml:2:86: error 60 days overdue, amount 50000: the action should be {LONG}"
+    assert lines[-1] == f"  - accounts/e.yaml:2:86: error 60 days overdue, amount 50,000 CNY: its quadrant calls for '{SAID[LONG]}'"
 
 
 def test_lines_that_move_change_nothing(repo):
@@ -122,8 +123,8 @@ def test_plans_added_and_removed_between_two_commits(repo):
         "",
         "[collection_action_fits] The collection action fits its quadrant: 1 new, 1 resolved  "
         "site/checks/collection_action_fits/",
-        f"  + accounts/f.yaml:2:86: error 60 days overdue, amount 50000: the action should be {LONG}",
-        f"  - accounts/e.yaml:2:86: error 60 days overdue, amount 50000: the action should be {LONG}",
+        f"  + accounts/f.yaml:2:86: error 60 days overdue, amount 50,000 CNY: its quadrant calls for '{SAID[LONG]}'",
+        f"  - accounts/e.yaml:2:86: error 60 days overdue, amount 50,000 CNY: its quadrant calls for '{SAID[LONG]}'",
     ]
 
 
@@ -139,7 +140,7 @@ def test_from_a_subdirectory_with_a_rule_directory_the_change_adds(repo):
                    cwd=team)  # named absolutely: each side reads its own copy, both show it alike
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines()[-1] == \
-        f"  + accounts/t.yaml:2:86: error 60 days overdue, amount 50000: the action should be {LONG}"
+        f"  + accounts/t.yaml:2:86: error 60 days overdue, amount 50,000 CNY: its quadrant calls for '{SAID[LONG]}'"
 
 
 def test_the_configuration_of_each_side_is_its_own(repo):
@@ -172,7 +173,7 @@ def test_markdown_is_appended_to_the_github_step_summary(repo):
                          "- 3 个计划由通过变为不通过，1 个由不通过变为通过（错误及以上算不通过）",
                          "- 新增 1 个计划（1 个不通过），删去 0 个（0 个原本不通过）"]
     assert "#### ` collection_action_fits ` 催收方式要符合象限：新增 3 条，消除 1 条" in lines
-    assert "+ accounts/a.yaml:2:86: 错误 逾期 60 天、金额 50000：应采用 collect_finance_routine" in lines
+    assert "+ accounts/a.yaml:2:86: 错误 逾期 60 天、金额 50,000 元：应采用“财务正常催收”" in lines
     # Plan text is quoted only inside ```diff blocks, on lines that cannot end them.
     inside = False
     for line in lines:

@@ -40,19 +40,19 @@ def test_findings_name_file_line_column_severity_check_and_page(plans):
     result = run("check", "--today", "2026-06-30", "--lang", "en", cwd=plans)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert "accounts/acme.yaml:9:12: error [stage_evidence] stage target lacks the evidence of: " \
-           "lead_record, project_approval, needs_confirmation, feasibility_report, solution_acceptance, " \
-           "quotation  site/checks/stage_evidence/" in lines
-    assert "accounts/acme.yaml:11:61: error [quote_below_floor] the quoted price 75 is below the floor " \
-           "price 80  site/checks/quote_below_floor/" in lines
+    assert "accounts/acme.yaml:9:12: error [stage_evidence] the Target opportunity lacks the evidence of: " \
+           "Lead record, Project approval, Needs confirmation, Feasibility report, Technical solution accepted, " \
+           "Quotation  site/checks/stage_evidence/" in lines
+    assert "accounts/acme.yaml:11:61: error [quote_below_floor] the quoted price 75 CNY is below the floor " \
+           "price 80 CNY  site/checks/quote_below_floor/" in lines
     assert "accounts/acme.yaml:2:3: warning [key_account_never_visited] the key account has no sales visit " \
            "on record  site/checks/key_account_never_visited/" in lines
-    assert lines[-1] == "1 plan(s) checked: 4 error(s), 1 warning(s), 0 info"
+    assert lines[-1] == "1 plan(s) checked: 5 error(s), 4 warning(s), 0 info"
 
 
 def test_the_same_findings_in_chinese(plans):
     result = run("check", "accounts/acme.yaml", "--today", "2026-06-30", "--lang", "zh", cwd=plans)
-    assert "accounts/acme.yaml:11:61: 错误 [quote_below_floor] 报价 75 低于底价 80  site/checks/quote_below_floor/" \
+    assert "accounts/acme.yaml:11:61: 错误 [quote_below_floor] 报价 75 元，低于底价 80 元  site/checks/quote_below_floor/" \
         in result.stdout.splitlines()
 
 
@@ -62,10 +62,12 @@ def test_json_format(plans):
     report = json.loads(result.stdout)
     assert report["plans"] == 1
     first = report["findings"][0]
-    assert set(first) == {"file", "line", "column", "severity", "check", "message", "url"}
+    assert set(first) == {"file", "line", "column", "severity", "check", "message", "url", "calendar"}
     assert {f["check"] for f in report["findings"]} == {
-        "stage_evidence", "quote_below_floor", "discount_needs_trade", "buying_centre_roles",
-        "key_account_never_visited"}
+        "stage_evidence", "quote_below_floor", "discount_needs_trade", "discount_needs_approval",
+        "buying_centre_roles", "key_account_never_visited", "next_step_planned", "single_threaded",
+        "stage_entry_recorded"}
+    assert not any(f["calendar"] for f in report["findings"])
     assert first["url"].startswith("https://playbook.intranet/checks/")
 
 
@@ -130,7 +132,7 @@ def test_configuration_in_playbook_yaml(plans):
     result = run("check", "--today", "2026-06-30", cwd=plans)
     assert "warning [quote_below_floor]" in result.stdout
     assert "stage_evidence" not in result.stdout
-    assert result.stdout.splitlines()[-1] == "1 plan(s) checked: 2 error(s), 2 warning(s), 0 info"
+    assert result.stdout.splitlines()[-1] == "1 plan(s) checked: 3 error(s), 5 warning(s), 0 info"
 
 
 def test_configuration_in_pyproject_toml(plans):
@@ -205,9 +207,9 @@ def test_the_baseline_gates_only_new_findings(plans):
     result = run("check", "--today", "2026-06-30", "--baseline", "base.json", "--lang", "en", cwd=plans)
     assert result.returncode == 0
     assert result.stdout.splitlines()[-2:] == ["1 plan(s) checked: 0 error(s), 0 warning(s), 0 info",
-                                               "(5 more finding(s) are in the baseline)"]
+                                               "(9 more finding(s) are in the baseline)"]
     # Lines move (a comment added at the top) but the old findings stay matched; a new one is reported.
-    text = "# 2026 年计划\n" + PLAN + "    goals: {goal_must: 120, goal_strive: 100}\n"
+    text = "# 2026 年计划\n" + PLAN + "    goals: {goal_must: 70, goal_strive: 60}\n"
     (plans / "accounts" / "acme.yaml").write_text(text, encoding="utf-8")
     result = run("check", "--today", "2026-06-30", "--baseline", "base.json", "--lang", "en", cwd=plans)
     assert result.returncode == 1
@@ -222,17 +224,18 @@ def test_a_missing_baseline_is_a_usage_error(plans):
 def test_findings_fixed_since_the_baseline_are_counted_and_dropped_by_an_update(plans):
     assert run("check", "--today", "2026-06-30", "--baseline", "base.json", "--update-baseline",
                cwd=plans).returncode == 0
-    fixed = PLAN.replace("quoted_price: 75}", "quoted_price: 85}")  # no longer below the floor
+    fixed = PLAN.replace("quoted_price: 75}", "quoted_price: 85}")  # above the floor, within the approval limit
     (plans / "accounts" / "acme.yaml").write_text(fixed, encoding="utf-8")
     result = run("check", "--today", "2026-06-30", "--baseline", "base.json", "--lang", "en", cwd=plans)
-    assert result.stdout.splitlines()[-1] == ("1 finding(s) in the baseline are no longer found (fixed?): "
+    assert result.stdout.splitlines()[-1] == ("2 finding(s) in the baseline are no longer found (fixed?): "
                                               "drop them with --baseline base.json --update-baseline")
     before = json.loads((plans / "base.json").read_text(encoding="utf-8"))["findings"]
     assert run("check", "--today", "2026-06-30", "--baseline", "base.json", "--update-baseline",
                cwd=plans).returncode == 0
     after = json.loads((plans / "base.json").read_text(encoding="utf-8"))["findings"]
     kept = {e["fingerprint"] for e in after}
-    assert [e["check"] for e in before if e["fingerprint"] not in kept] == ["quote_below_floor"]
+    assert sorted(e["check"] for e in before if e["fingerprint"] not in kept) == ["discount_needs_approval",
+                                                                                   "quote_below_floor"]
     result = run("check", "--today", "2026-06-30", "--baseline", "base.json", "--lang", "en", cwd=plans)
     assert "no longer found" not in result.stdout
 
@@ -248,4 +251,4 @@ def test_a_company_overlay_changes_what_the_checks_expect(plans):
         "kind: receivables\nthresholds:\n  - id: long_overdue_days\n    value: 45\n", encoding="utf-8")
     result = run("check", "--today", "2026-06-30", "--rules", "company", "--lang", "en", cwd=plans)
     assert result.returncode == 1
-    assert "60 days overdue, amount 50000: the action should be collect_escalate_letters" in result.stdout
+    assert "60 days overdue, amount 50,000 CNY: its quadrant calls for 'Escalate the letters'" in result.stdout

@@ -78,7 +78,7 @@ def test_a_close_date_pushed_back_twice_without_a_reason_warns_at_the_close_date
         "check": "close_date_pushed_without_reason",
         "message": "the expected close date was pushed back 2 times without a recorded reason (now 2026-10-31); "
                    "record why in close_date_changes",
-        "url": "site/checks/close_date_pushed_without_reason/"}]
+        "url": "site/checks/close_date_pushed_without_reason/", "calendar": False}]
     assert "close_date_pushed_without_reason" not in check(repo).stdout  # no history asked for: no finding
 
 
@@ -115,8 +115,9 @@ def test_amount_drift_within_a_stage(repo):
     commit(repo, "2026-04-06", plan(stage="valid", amount=150000))
     assert found(repo) == [{
         "file": "accounts/acme.yaml", "line": 6, "column": 13, "severity": "warning", "check": "amount_drift",
-        "message": "the amount went from 100000 to 150000 since the opportunity reached valid (50%)",
-        "url": "site/checks/amount_drift/"}]
+        "message": "the amount went from 100,000 CNY to 150,000 CNY since the opportunity reached the Valid "
+                   "opportunity stage (50%)",
+        "url": "site/checks/amount_drift/", "calendar": False}]
 
 
 def test_an_amount_that_changes_with_the_stage_does_not_drift(repo):
@@ -131,11 +132,11 @@ def test_a_stage_that_went_back_is_flagged_at_the_stage(repo):
     commit(repo, "2026-02-02", plan(stage="feasible"))
     commit(repo, "2026-03-02", plan(stage="valid"))
     assert [(f["line"], f["column"], f["check"], f["message"]) for f in found(repo)] == [
-        (5, 12, "stage_regression", "the opportunity's stage went back: 2026-03-02 feasible → valid")]
+        (5, 12, "stage_regression", "the opportunity's stage went back: 2026-03-02 Feasible opportunity → Valid opportunity")]
 
 
 @pytest.mark.parametrize("declared, expected", [
-    ("2026-02-01", ["stage_history says valid began on 2026-02-01; git shows 2026-03-02 (29 days apart)"]),
+    ("2026-02-01", ["stage_history says Valid opportunity began on 2026-02-01; git shows 2026-03-02 (29 days apart)"]),
     ("2026-02-27", []),  # committed a few days late: within the tolerance
 ])
 def test_the_declared_stage_history_is_held_against_git(repo, declared, expected):
@@ -242,7 +243,7 @@ def test_the_account_page_shows_the_history_when_the_site_has_it(tmp_path):
     page = build_pages(RULES, [checked], "en", dt.date(2026, 6, 30))["accounts/acme.md"]
     assert "## History (from git)" in page
     assert "| 产线改造 | Feasible opportunity 56 · Valid opportunity 120 | 2 (2 without a reason) | 50% " \
-           "| 2026-03-02 feasible → valid |" in page
+           "| 2026-03-02 Feasible opportunity → Valid opportunity |" in page
     assert {f.check for f in checked.findings} >= HISTORY_CHECKS - {"stage_history_disagrees"}
     plain = Checked(str(path), *Checker(RULES, dt.date(2026, 6, 30)).check_path(str(path)))
     assert "History (from git)" not in build_pages(RULES, [plain], "en", dt.date(2026, 6, 30))["accounts/acme.md"]

@@ -162,7 +162,7 @@ def test_a_new_id_close_to_an_existing_one_is_taken_for_a_typo(company):
 def test_an_incomplete_new_item_unlike_any_id_is_told_what_it_lacks(company):
     problems = company({"t.yaml": "kind: churn\nwinback_reasons:\n  - id: winback_reason_profit\n"})
     assert problems == [f"company/t.yaml:3:5: missing '{key}' ({title})"
-                        for key, title in (("name", "Name"), ("description", "Description"), ("source", "Source"))]
+                        for key, title in (("name", "Name"), ("description", "Description"))]
 
 
 def test_a_complete_new_item_with_an_id_like_another_is_added(company):
@@ -174,7 +174,7 @@ def test_switching_off_an_item_in_use_names_who_uses_it(company):
     """Reported at the overlay's `disabled:`, not at the default items that refer to it."""
     problems = company({"off.yaml": "kind: opportunities\nopportunity_stages:\n  - id: feasible\n    disabled: true\n"})
     assert problems == ["company/off.yaml:4:15: cannot switch off 'feasible': active items refer to it "
-                        "(man_money_only.max_stage, man_authority_only.max_stage, man_need_only.max_stage); "
+                        "(man_need_only.max_stage); "
                         "change them or switch them off too"]
 
 
@@ -189,7 +189,7 @@ def test_switching_off_an_item_and_all_its_users_is_fine(company):
     ("long_overdue_days", -5, "-5 is not a number of days: write a whole number, 0 or more"),
     ("long_overdue_days", 1.5, "1.5 is not a number of days: write a whole number, 0 or more"),
     ("large_receivable_amount", -1, "-1 is not an amount of money: write 0 or more"),
-    ("max_discount_without_trade", 15, "15 is not a ratio: write a number from 0 to 1 (15% is 0.15)"),
+    ("max_discount_with_trades", 15, "15 is not a ratio: write a number from 0 to 1 (15% is 0.15)"),
     ("portfolio_min_opportunities", 2.5, "2.5 is not a count: write a whole number, 0 or more"),
 ])
 def test_a_threshold_value_must_make_sense_in_its_unit(company, threshold, value, message):
@@ -197,8 +197,8 @@ def test_a_threshold_value_must_make_sense_in_its_unit(company, threshold, value
     assert problems == [f"company/t.yaml:4:12: {message}"]
 
 
-@pytest.mark.parametrize("threshold, value", [("long_overdue_days", 0), ("max_discount_without_trade", 1),
-                                              ("max_discount_without_trade", 0), ("large_receivable_amount", 0.5),
+@pytest.mark.parametrize("threshold, value", [("long_overdue_days", 0), ("max_discount_with_trades", 1),
+                                              ("max_discount_with_trades", 0), ("large_receivable_amount", 0.5),
                                               ("portfolio_min_opportunities", 0)])
 def test_a_threshold_at_the_edge_of_its_unit_is_fine(company, threshold, value):
     rules = company({"t.yaml": f"kind: checks\nthresholds:\n  - id: {threshold}\n    value: {value}\n"})

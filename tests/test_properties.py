@@ -33,6 +33,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from test_samples import needs_history
 from playbook import batch, portfolio
+from playbook import plan_refs
 from playbook.checker import FORMAT_CHECK, Checker, Finding
 from playbook.plan_schema import plan_schema
 from playbook.ruleset import load_rules
@@ -60,7 +61,7 @@ ID_PATTERN = "^[a-z0-9][a-z0-9_.-]*$"
 # not silently with plans that are no longer valid.
 KNOWN_KEYWORDS = {"$ref", "type", "enum", "properties", "required", "additionalProperties", "propertyNames",
                   "items", "minItems", "minimum", "maximum", "minLength", "maxLength", "pattern", "format",
-                  "$schema", "$id", "$defs", "title", "description", "default"}
+                  "$schema", "$id", "$defs", "title", "description", "default", "allOf"}
 
 # Dates around the run's date, so that visits are recent or overdue and receivables due or not.
 DATES = st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31)).map(dt.date.isoformat)
@@ -82,6 +83,10 @@ def from_schema(node: dict, dense: bool = False, defs: dict = SCHEMA["$defs"]) -
     if "$ref" in node:
         name = node["$ref"].removeprefix("#/$defs/")
         return from_schema({**defs[name], **{k: v for k, v in node.items() if k != "$ref"}}, dense, defs)
+    if "allOf" in node:  # only "text that does not match a pattern" (no personal identifier in published text)
+        banned = [re.compile(defs[part["$ref"].removeprefix("#/$defs/")]["not"]["pattern"]) for part in node["allOf"]]
+        rest = {k: v for k, v in node.items() if k != "allOf"}
+        return from_schema(rest, dense, defs).filter(lambda text: not any(b.search(text) for b in banned))
     if "enum" in node:
         return st.sampled_from(node["enum"])
     kind = node["type"]
@@ -97,7 +102,8 @@ def from_schema(node: dict, dense: bool = False, defs: dict = SCHEMA["$defs"]) -
                                                if k not in required})
     if kind == "array":
         least = max(node.get("minItems", 0), 1 if dense else 0)
-        return st.lists(from_schema(node["items"], dense, defs), min_size=least, max_size=least + 3)
+        unique = (lambda item: item["id"]) if node.get("x-unique-id") else None  # ids unique within the list
+        return st.lists(from_schema(node["items"], dense, defs), min_size=least, max_size=least + 3, unique_by=unique)
     if kind == "string":
         if node.get("pattern") == DATE_PATTERN:
             return DATES
@@ -118,7 +124,25 @@ def from_schema(node: dict, dense: bool = False, defs: dict = SCHEMA["$defs"]) -
     raise AssertionError(f"unexpected schema node: {node}")
 
 
-PLANS = st.one_of(from_schema(SCHEMA), from_schema(SCHEMA, dense=True))
+def with_known_references(plan: dict) -> dict:
+    """The plan with each reference to its own items (an activity's contact) naming one it has,
+    or left out when it has none: what the format asks beyond JSON Schema (playbook/plan_refs.py)."""
+    unique, refs = plan_refs.declared()
+    for path, target in refs:
+        ids = sorted(i["id"] for _, i in plan_refs.nodes(plan, (*target, "*")))
+        for where, value in list(plan_refs.nodes(plan, path)):
+            holder = plan
+            for step in where[:-1]:
+                holder = holder[step]
+            if value not in ids:
+                if ids:
+                    holder[where[-1]] = ids[0]
+                else:
+                    del holder[where[-1]]
+    return plan
+
+
+PLANS = st.one_of(from_schema(SCHEMA), from_schema(SCHEMA, dense=True)).map(with_known_references)
 # Layouts people write: block style, flow style, and everything between; unicode as is or escaped.
 DUMP_OPTIONS = st.fixed_dictionaries({"default_flow_style": st.sampled_from([False, None, True]),
                                       "allow_unicode": st.booleans(), "width": st.sampled_from([40, 80, 10**6]),
@@ -369,8 +393,28 @@ def test_a_key_written_twice_is_a_format_finding_at_the_second_one(plan, choice,
     path = workdir / "duplicate.yaml"
     path.write_text("".join(lines), encoding="utf-8")
     _, findings = check_twice(path)
-    assert [f.message["en"] for f in findings if f.check == FORMAT_CHECK and f.location.line == i + 2] == \
-        [f"duplicate key '{key}' (first at {i + 1}:{len(indent) + 1})"]
+    private = "personal" in _holding_keys(lines, i)  # a contact's private list: nothing of it is quoted
+    said = f"duplicate key (first at {i + 1}:{len(indent) + 1}; a private field: its content is not shown)" \
+        if private else f"duplicate key '{key}' (first at {i + 1}:{len(indent) + 1})"
+    assert [f.message["en"] for f in findings if f.check == FORMAT_CHECK and f.location.line == i + 2] == [said]
+
+
+def _holding_keys(lines: list[str], i: int) -> list[str]:
+    """The keys of the block mappings that hold line ``i``, innermost first (a list's dash counts as indent)."""
+    def depth(line):
+        rest = line.lstrip(" ")
+        d = len(line) - len(rest)
+        while rest.startswith("- "):
+            rest, d = rest[2:], d + 2
+        return d, rest
+
+    level, keys = depth(lines[i])[0], []
+    for line in reversed(lines[:i]):
+        d, rest = depth(line)
+        if d < level and ":" in rest:
+            keys.append(rest.split(":", 1)[0])
+            level = d
+    return keys
 
 
 def test_a_binary_scalar_is_a_format_finding(workdir):

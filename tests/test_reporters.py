@@ -116,7 +116,8 @@ def hostile(tmp_path_factory):
                                      encoding="utf-8")
     with contextlib.chdir(root):
         rules = load_rules([Path("company")])
-    report = Report(root, [HOSTILE_PATH, "客户 #1/100% 计划.yaml"], rules, Counter({"potential": 30}))
+    report = Report(root, [HOSTILE_PATH, "客户 #1/100% 计划.yaml"], rules,
+                    Counter({"potential": 30, (portfolio.LOST, "potential"): 30}))  # 30 lost: a win rate of 0
     path, findings = report.by_file[0]
     findings.append(Finding(Location(path, 1, 1), "error", f"plan_format{HOSTILE}", {"en": HOSTILE, "zh": HOSTILE}, ""))
     assert "contact_approach" in {f.check for f in findings}  # its message quotes the contact's name
@@ -250,7 +251,7 @@ def test_text_shows_hostile_text_escaped_on_its_own_line_and_starts_no_workflow_
            "no approach  https://playbook.intranet/checks/contact_approach/" in lines
     assert f"{HOSTILE_PATH_SHOWN}:1:1: error [plan_format{HOSTILE_SHOWN}] {HOSTILE_SHOWN}  " \
            f"https://playbook.intranet/checks/plan_format{HOSTILE_SHOWN}/" in lines
-    assert rf"    \x3a:{HOSTILE_SHOWN}: 30 opportunities, pass rate 0%, win rate 0% (preset 5%)" in lines
+    assert rf"    \x3a:{HOSTILE_SHOWN}: 30 opportunities, pass rate 0%; 30 closed, win rate 0% (preset 5%)" in lines
 
 
 def test_annotations_are_the_findings_and_nothing_else(hostile):

@@ -69,9 +69,12 @@ def test_goal_tiers_in_order():
 def test_the_man_matrix():
     by_code = {c["code"]: c for c in RULES.items("man_combinations")}
     assert by_code["M A N"]["verdict"] == "pursue"
-    assert by_code["m a n"]["verdict"] == "stop" and by_code["m a n"]["max_stage"] == "potential"
+    assert by_code["m a n"]["verdict"] == "stop"
     for code in ("M a n", "m A n", "m a N"):
-        assert by_code[code]["verdict"] == "cultivate" and by_code[code]["max_stage"] == "feasible"
+        assert by_code[code]["verdict"] == "cultivate"
+    # 有效商机 is a need the customer has raised (source 003): without need, no further than potential
+    for code, combination in by_code.items():
+        assert (combination["max_stage"] == "potential") == (not combination["need"]), code
 
 
 def test_the_social_style_grid():
