@@ -168,6 +168,17 @@ def distinct(ctx: Context, items, field: str, where: dict | None = None, dated: 
     return len(set(map(str, collect(ctx, items, field, where, dated=dated, not_after=not_after))))
 
 
+def went_back(ctx: Context, items, field: str, collection: str, by: str):
+    """Where a declared history (the stage history) steps back in an ordered collection: for each
+    entry, taken in ``by`` order (the date), whose ``field`` comes earlier than the one before it,
+    the phrase [its date, what it left, "→", what it went back to]."""
+    order = {item["id"]: i for i, item in enumerate(ctx.rules.items(collection))}
+    entries = sorted((x for x in ctx.value(items) or [] if isinstance(x, dict) and x.get(field) in order),
+                     key=lambda x: str(x.get(by, "")))
+    return [[str(b.get(by)), a[field], "→", b[field]] for a, b in zip(entries, entries[1:])
+            if order[b[field]] < order[a[field]]]
+
+
 def either(ctx: Context, value, otherwise):
     """``value``, or ``otherwise`` when it is absent (a currency not written is the default one)."""
     found = ctx.value(value)
@@ -215,7 +226,7 @@ def grade(ctx: Context, scores, ahp: str, pre_assessment: str, bands: str, low, 
 
 CALCULATORS = {f.__name__: f for f in (lookup, position, compare, relative_drop, furthest, days_between, band,
                                         missing, gather, collect, latest, earliest, count, distinct, either,
-                                        is_prefix, grade)}
+                                        went_back, is_prefix, grade)}
 
 
 def compute(ctx: Context, facts: list[dict]) -> dict:
