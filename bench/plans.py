@@ -20,8 +20,9 @@ SURNAMES = "王李张刘陈杨赵黄周吴"
 def plan(rng: random.Random, i: int) -> dict:
     stage = rng.choice(STAGES)
     upto = STAGES.index(stage)
-    evidence = {m: {"date": f"2026-0{k + 1}-1{rng.randint(0, 9)}", "ref": f"DOC-{i}-{k}"}
+    evidence = {m: {"date": f"2026-0{k + 1}-1{rng.randint(0, 9)}", "ref": f"DOC-{i}-{m}"}
                 for k, s in enumerate(STAGES[: upto + 1]) for m in MARKS[s]}
+    history = [{"stage": s, "date": f"2026-{11 - upto + k:02d}-0{rng.randint(1, 9)}"} for k, s in enumerate(STAGES[: upto + 1])]
     contacts = [{"id": f"c{j}", "name": f"{rng.choice(SURNAMES)}{['局长', '科长', '老师', '主任'][j]}",
                  "title": "负责人", "level": LEVELS[role], "role": role, "social_style": rng.choice(STYLES),
                  "relationship": rng.choice(["trust", "alliance"]), "attitude": "supporter",
@@ -36,8 +37,12 @@ def plan(rng: random.Random, i: int) -> dict:
                   {"kind": "implied_need", "text": "老师培训不足，新设备用不起来，担心重蹈覆辙", "seriousness": 80000,
                    "solution_cost": 30000}],
         "evidence": evidence,
-        "quote": {"list_price": 100000, "floor_price": 80000, "quoted_price": rng.choice([98000, 96000, 78000])},
-        "goals": {"goal_must": 90000, "goal_strive": 95000, "goal_challenge": 100000},
+        "quote": {"list_price": 100000, "floor_price": 80000, "quoted_price": rng.choice([98000, 96000, 78000]),
+                  "concessions": [{"give": "降价", "give_amount": 4000, "trade": "trade_quantity",
+                                   "get": "采购量增加到 60 台", "get_amount": 10}]},
+        "goals": {"goal_must": 75000, "goal_strive": 95000, "goal_challenge": 100000},
+        "steps": [{"action": "提交技术方案并约见局长", "due": "2026-12-05", "owner": "zhang.wei"}],
+        "stage_history": history,
     }
     return {
         "account": {"id": f"account_{i:05d}", "name": f"第{i}号客户", "industry": "教育", "region": "华北",
