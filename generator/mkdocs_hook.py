@@ -42,9 +42,14 @@ MESSAGES_ENV = "PLAYBOOK_LANG"  # the language of the build's own messages (the 
 FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2106, 2, 6)
 EN_WORK = ".en-build"  # inside the new site, where the English build writes (MkDocs leaves dot names)
 ENGLISH = """\
-import os, sys, threading
+import logging, os, sys, threading
 from mkdocs.commands.build import build
 from generator.site_config import mkdocs_config
+from generator.mkdocs_hook import UNRESOLVED, UNRESOLVED_MARK
+links = logging.StreamHandler(sys.stderr)  # the links MkDocs cannot resolve, marked for the parent
+links.setFormatter(logging.Formatter(UNRESOLVED_MARK + "%(message)s"))
+links.setLevel(logging.WARNING)
+logging.getLogger(UNRESOLVED).addHandler(links)
 def orphaned():  # the parent closes our stdin when it ends, or when it is killed: stop then too
     while os.read(0, 4096):  # the raw descriptor: a buffered reader's lock would stall our exit
         pass
@@ -54,6 +59,19 @@ build(mkdocs_config(language="en", site_dir=sys.argv[1]))
 """
 _state: dict = {}
 log = logging.getLogger("mkdocs.plugins.playbook")
+# MkDocs' link, anchor and navigation checks (validation: in the site's mkdocs.yml) log here: what
+# `mkdocs build --strict` fails on. A build with any of them fails too, before the site is swapped in.
+UNRESOLVED = "mkdocs.structure"
+UNRESOLVED_MARK = "playbook-unresolved: "  # how the English build hands them to this one
+
+
+class _Unresolved(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def _messages_lang() -> str:
@@ -89,6 +107,7 @@ def _terminate(signum, frame):
 
 def on_config(config):
     lang = os.environ.get(LANG_ENV, "zh")
+    _watch_links()
     today = _today()
     _date_from(today)
     settings = _settings()
@@ -214,21 +233,45 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def _watch_links() -> None:
+    """Count the links MkDocs cannot resolve in this build (a rebuild of `serve` starts again)."""
+    _stop_watching_links()
+    _state["unresolved"] = _Unresolved()
+    logging.getLogger(UNRESOLVED).addHandler(_state["unresolved"])
+
+
+def _stop_watching_links() -> list[str]:
+    handler = _state.pop("unresolved", None)
+    if handler is None:
+        return []
+    logging.getLogger(UNRESOLVED).removeHandler(handler)
+    return handler.messages
+
+
 def on_post_build(config):
-    if "english" in _state:
-        _finish_english(config)
+    unresolved = list(_state["unresolved"].messages) if "unresolved" in _state else []
+    if "english" in _state:  # what only the English pages lack (a company page is in both: said once)
+        english = [m for m in _finish_english(config) if m not in unresolved]
+        for message in english:
+            log.warning(f"en: {message}")
+        unresolved += english
+    if unresolved and os.environ.get(LANG_ENV, "zh") == "zh":  # the English build hands its own over
+        raise _error("site_unresolved_links", count=len(unresolved), first=unresolved[0])
     if "site" in _state:
         config.site_dir = str(_state.pop("site").swap_in())
 
 
-def _finish_english(config) -> None:
+def _finish_english(config) -> list[str]:
+    """Wait for the English site and move it in; the links it could not resolve."""
     process, work, errors = _state.pop("english")
     try:
-        if process.wait() != 0:
-            errors.seek(0)
-            lines = errors.read().strip().splitlines()
+        failed = process.wait() != 0
+        errors.seek(0)
+        lines = errors.read().strip().splitlines()
+        if failed:
             raise PluginError(f"English site: {lines[-1] if lines else 'the build failed'}")
         os.rename(work / "en", Path(config.site_dir, "en"))
+        return [line.removeprefix(UNRESOLVED_MARK) for line in lines if line.startswith(UNRESOLVED_MARK)]
     finally:
         process.stdin.close()
         errors.close()
@@ -251,5 +294,6 @@ def on_build_error(error):
 def on_shutdown():
     """The same when a build stops half-way (Ctrl-C, SIGTERM, `serve` ending); SIGTERM is as before."""
     on_build_error(None)
+    _stop_watching_links()
     if "sigterm" in _state:
         signal.signal(signal.SIGTERM, _state.pop("sigterm"))

@@ -70,3 +70,24 @@ def test_the_company_pages_are_added_but_never_over_the_playbooks(site):
     assert "不该出现" not in (out / "index.html").read_text(encoding="utf-8")
     assert "playbook: the company page index.md has the name of a page the playbook generates; it is left out" \
         in stderr.splitlines()
+
+
+def test_a_link_that_does_not_resolve_fails_the_build_as_strict_mkdocs_would(tmp_path):
+    """A company page linking to a page or an anchor that is not there: each said once (the Chinese
+    and the English build find the same), exit 2, and the previous site stays as it was."""
+    work = make_project(tmp_path / "repo")
+    (work / "site_pages").mkdir()
+    page = work / "site_pages" / "guide.md"
+    page.write_text("# 须知\n\n见[资格](qualification.md#man_no_need)。\n", encoding="utf-8")
+    (work / "playbook.yaml").write_text("plans: [accounts]\nsite: {pages: site_pages}\n", encoding="utf-8")
+    assert build_site(work, work / "site", "--lang", "en").returncode == 0
+    before = (work / "site" / "guide" / "index.html").read_bytes()
+    page.write_text("# 须知\n\n见[价格政策](pricing-policy.md)和[资格](qualification.md#no_such_anchor)。\n",
+                    encoding="utf-8")
+    result = build_site(work, work / "site", "--lang", "en")
+    assert result.returncode == 2
+    said = [line for line in result.stderr.splitlines() if "guide.md" in line]
+    assert len(said) == 3 and "pricing-policy.md" in said[0] and "#no_such_anchor" in said[1]
+    assert said[2].startswith("playbook: the site could not be built: the site has 2 link(s) or anchor(s) "
+                              "that do not resolve")
+    assert (work / "site" / "guide" / "index.html").read_bytes() == before
