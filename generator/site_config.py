@@ -132,11 +132,29 @@ def mkdocs_options(language: str | None = None) -> dict:
     composed = compose(project, config)
     if language:
         composed["theme"]["language"] = language
+    _relative_alternates(composed)
     # The file MkDocs takes the configuration to come from: relative paths in a company's mkdocs.yml
     # are read from it, and `serve` rebuilds when it changes. Every path composed is absolute.
     own = project / PROJECT_FILE
     source = own if own.is_file() else Path(config.source).resolve() if config.source else project
     return {"config_file": os.devnull, "config_file_path": str(source), **composed}
+
+
+def _relative_alternates(composed: dict) -> None:
+    """The language switcher's links made relative to the root of this language's site, so that the
+    site works under any sub-path: the language at "/" is the site's root, the others are in their
+    folder ("/en/" is en/). The theme's partials/alternate.html adds the page's own path."""
+    alternates = (composed.get("extra") or {}).get("alternate")
+    if not isinstance(alternates, list):
+        return
+    here = composed["theme"].get("language")
+    root = next((a.get("lang") for a in alternates if isinstance(a, dict) and a.get("link") == "/"), None)
+    up = "" if here == root else "../"
+    for alt in alternates:
+        if isinstance(alt, dict) and isinstance(alt.get("link"), str) and alt["link"].startswith("/"):
+            folder = alt["link"].strip("/")
+            alt["home"] = alt["link"]  # as written: for the 404 page, which MkDocs links from the host's root
+            alt["link"] = "" if alt.get("lang") == here else up + (folder + "/" if folder else "")
 
 
 def mkdocs_config(language: str | None = None, **overrides):

@@ -154,3 +154,22 @@ def test_account_pages_stay_out_of_the_search_index_but_their_index_is_in_it(sit
     locations = {d["location"].split("#")[0] for d in index["docs"]}
     assert "accounts/" in locations
     assert not any(loc.startswith("accounts/") and loc != "accounts/" for loc in locations)
+
+
+def switcher(page: Path) -> dict[str, str]:
+    """The language switcher's links of a built page: language -> href."""
+    html = page.read_text(encoding="utf-8")
+    menu = html[html.index('class="md-select__list"'):]
+    return dict((lang, href) for href, lang in re.findall(r'<a href="([^"]*)" hreflang="(\w+)" class="md-select__link"', menu))
+
+
+def test_the_language_switcher_lands_on_the_same_page_by_a_relative_link(site):
+    """So that the site works under a sub-path of an intranet: no link from the host's root."""
+    assert switcher(site / "index.html") == {"zh": "./", "en": "./en/"}
+    assert switcher(site / "qualification" / "index.html") == {"zh": "../qualification/", "en": "../en/qualification/"}
+    assert switcher(site / "en" / "checks" / "man_stop" / "index.html") == {
+        "zh": "../../../checks/man_stop/", "en": "../../checks/man_stop/"}
+    for html in [*site.glob("*/index.html"), *site.glob("en/*/*/index.html")]:
+        for href in switcher(html).values():
+            target = (html.parent / href).resolve()
+            assert target.is_relative_to(site.resolve()) and (target / "index.html").is_file(), (html, href)
