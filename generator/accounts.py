@@ -136,8 +136,10 @@ def detail(c: Checked, view: View, today: dt.date) -> dict:
     for r in plan.get("receivables") or []:
         ctx = facts_module.Context(view.rules, plan, r, today)
         known = facts_module.compute(ctx, receivable_facts)
-        quadrant = known.get("quadrant") or {}
-        receivables.append({**r, "days_overdue": known.get("days_overdue"),
+        days = known.get("days_overdue")
+        status = "paid" if r.get("paid") else "overdue" if isinstance(days, int) and days > 0 else "not_due"
+        quadrant = (known.get("quadrant") or {}) if status == "overdue" else {}  # only what is owed and late
+        receivables.append({**r, "status": status, "days_overdue": days if status == "overdue" else None,
                             "quadrant": quadrant.get("id"), "prescribed": quadrant.get("action")})
     contacts = plan.get("contacts") or []
     return {

@@ -64,6 +64,11 @@ class View:
         titles = schema.get("x-enum-titles", {})
         return titles[value][self.lang] if value in titles else value
 
+    def plan_label(self, value: str) -> str:
+        """A labelled value of the plan format (a currency, a status) in this language, else the value."""
+        titles = plan_schema.plan_enum_titles().get(value)
+        return titles[self.lang] if titles else value
+
     def checks_enforcing(self, target: str) -> list[dict]:
         """The checks whose ``section`` is this item or collection: the reverse of a check's link."""
         return [c for c in self.rules.items("checks") if c["section"] == target]

@@ -173,3 +173,13 @@ def test_the_language_switcher_lands_on_the_same_page_by_a_relative_link(site):
         for href in switcher(html).values():
             target = (html.parent / href).resolve()
             assert target.is_relative_to(site.resolve()) and (target / "index.html").is_file(), (html, href)
+
+
+def test_an_account_page_shows_paid_receivables_as_paid_and_those_not_due_as_not_due(site):
+    """Only what is owed and late has days overdue and a quadrant; amounts carry their currency."""
+    html = (site / "en" / "accounts" / "haidian_education_bureau" / "index.html").read_text(encoding="utf-8")
+    rows = {cells[0]: cells[1:] for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row)
+                                              for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)) if cells}
+    assert rows["rec-2025-0433-advance"][:5] == ["558,000 CNY", "2025-12-15", "Paid", "", ""]
+    assert rows["rec-2025-0433-retention"][:5] == ["93,000 CNY", "2026-12-31", "Not yet due", "", ""]
+    assert rows["rec-2025-0433-acceptance"][2:4] == ["Overdue", "51"]
