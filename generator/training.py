@@ -162,9 +162,7 @@ def _value(view: View, item: dict) -> str | None:
 
 
 def _amount(view: View, value, unit: str) -> str:
-    schema = rule_schemas.item_fields("thresholds")["unit"]
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-    return f"{number} {schema['x-enum-titles'][unit][view.lang]}"
+    return describe.quantity(value, unit, view.lang)
 
 
 def _essential(view: View, item: dict) -> dict:

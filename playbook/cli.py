@@ -405,6 +405,7 @@ def new(rules: RuleSet, args, lang: str) -> int:
 def summary(rules: RuleSet, lang: str) -> list[str]:
     """How many items of each kind and collection, the AHP results and the thresholds."""
     from . import rule_schemas
+    from .describe import quantity
 
     total = sum(len(items) for items in rules.collections.values())
     lines = [i18n.text("summary_title", lang, files=len(rules.files), items=total)]
@@ -431,7 +432,7 @@ def summary(rules: RuleSet, lang: str) -> list[str]:
         lines.append("")
         lines.append(i18n.text("summary_thresholds", lang))
         for t in thresholds:
-            lines.append(f"  {t['name'][lang]} ({t['id']}): {t['value']:g} {t['unit']}")
+            lines.append(f"  {t['name'][lang]} ({t['id']}): {quantity(t['value'], t['unit'], lang)}")
     return lines
 
 

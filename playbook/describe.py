@@ -24,10 +24,24 @@ class Entry(NamedTuple):
 
 
 def fields(rules: RuleSet, collection: str, item: dict, lang: str) -> list[tuple[str, list[Entry]]]:
-    """(label, entries) for every field of ``item`` beyond id, name, description and source."""
+    """(label, entries) for every field of ``item`` beyond id, name, description and source; a
+    threshold's value with its unit, in one format (50%, 90 天), and no separate unit."""
     schemas = rule_schemas.item_fields(collection)
-    return [(rule_schemas.title(schemas.get(key, {}), lang, key), entries(rules, schemas.get(key, {}), value, lang))
-            for key, value in item.items() if key not in HEADER_FIELDS]
+    measured = "value" in item and "unit" in item
+    return [(rule_schemas.title(schemas.get(key, {}), lang, key),
+             [Entry(quantity(value, item["unit"], lang))] if measured and key == "value"
+             else entries(rules, schemas.get(key, {}), value, lang))
+            for key, value in item.items() if key not in HEADER_FIELDS and not (measured and key == "unit")]
+
+
+def quantity(value, unit: str, lang: str) -> str:
+    """A number in its unit as a reader takes it in: a ratio as a percentage, money and counts with
+    thousands separators and the unit's name (90 天, 100,000 元 / 100,000 CNY)."""
+    if unit == "ratio":
+        return f"{value:.0%}" if round(value * 100, 6).is_integer() else f"{value:.1%}"
+    symbols = rule_schemas.item_fields("thresholds")["unit"]["x-symbols"]
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    return f"{number} {symbols[unit][lang]}".strip() if unit in symbols else number
 
 
 def entries(rules: RuleSet, schema: dict, value, lang: str) -> list[Entry]:

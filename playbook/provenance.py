@@ -95,13 +95,12 @@ def listing(rules: RuleSet, lang: str) -> list[str]:
 
 
 def _shown(row: Default, lang: str) -> str:
-    """A value as a reader takes it in: with its unit when it has one (30 天, 0.5 ratio)."""
+    """A value as a reader takes it in: with its unit when it has one (30 天, 50%)."""
     value = row.value
     if isinstance(value, dict) and set(value) == {"zh", "en"}:
         return value[lang]
-    text = f"{value:g}" if isinstance(value, float) else str(value)
     unit = row.item.get("unit") if row.field == "value" else None
-    if unit:
-        titles = rule_schemas.item_fields(row.collection)["unit"].get("x-enum-titles", {})
-        text += f" {titles[unit][lang]}" if unit in titles else f" {unit}"
-    return text
+    if unit and isinstance(value, (int, float)):
+        from .describe import quantity
+        return quantity(value, unit, lang)
+    return f"{value:g}" if isinstance(value, float) else str(value)

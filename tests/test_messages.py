@@ -43,6 +43,7 @@ def test_every_message_is_used():
     code = "".join(p.read_text(encoding="utf-8") for d in ("playbook", "generator", "site_templates")
                    for p in (root / d).rglob("*") if p.suffix in (".py", ".j2", ".yaml") and p.name != "messages.yaml")
     for key in i18n._catalog():
-        # composed: "bound_" + keyword, "severity_" + level, a code + "_private" (problems.Problem.hidden)
-        prefixed = key.startswith(("bound_", "severity_")) or key.endswith("_private")
+        # composed: "bound_" + keyword, "severity_" + level, "site_receivable_" + status (the account
+        # page), a code + "_private" (problems.Problem.hidden)
+        prefixed = key.startswith(("bound_", "severity_", "site_receivable_")) or key.endswith("_private")
         assert prefixed or re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", code), key

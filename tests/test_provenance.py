@@ -76,7 +76,7 @@ def test_rules_defaults_lists_every_house_default_with_its_value_and_how_to_over
     assert lines[0].startswith(f"Values the sources leave to the company: {len(provenance.defaults(RULES))}.")
     assert "  kind: checks" in lines  # an overlay to copy
     rows = [line for line in lines if line.startswith("  ") and "/" in line.split()[0]]
-    assert any("long_overdue_days" in row and "Value = 90 Days" in row for row in rows)
+    assert any("long_overdue_days" in row and "Value = 90 days" in row for row in rows)
     assert any("valid" in row.split() and "Time limit in the stage (days) = 60" in row for row in rows)
     assert not any("man_ideal" in row for row in rows)  # from the sources: not listed
 
