@@ -183,3 +183,9 @@ def test_an_account_page_shows_paid_receivables_as_paid_and_those_not_due_as_not
     assert rows["rec-2025-0433-advance"][:5] == ["558,000 CNY", "2025-12-15", "Paid", "", ""]
     assert rows["rec-2025-0433-retention"][:5] == ["93,000 CNY", "2026-12-31", "Not yet due", "", ""]
     assert rows["rec-2025-0433-acceptance"][2:4] == ["Overdue", "51"]
+
+
+def test_a_method_page_ends_with_links_to_the_previous_and_the_next_part_of_the_method(site):
+    html = (site / "en" / "qualification" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="../prospecting/" class="md-footer__link md-footer__link--prev"', html)
+    assert re.search(r'<a href="../buying_centre/" class="md-footer__link md-footer__link--next"', html)
