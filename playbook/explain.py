@@ -91,7 +91,7 @@ def _item(rules: RuleSet, item_id: str, lang: str) -> list[str]:
     lines = [
         f"{item['name'][lang]} ({item['name'][other]})  [{item_id}]",
         f"{rule_schemas.title(rule_schemas.all_collections()[collection], lang, collection)} ({collection})"
-        f" · {provenance.line(rules, collection, item, lang)}",
+        + (f" · {provenance.line(rules, collection, item, lang)}" if "basis" in item else ""),  # a source has none
         "",
         item["description"][lang],
     ]

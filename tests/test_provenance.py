@@ -86,3 +86,15 @@ def test_explain_shows_the_basis_in_both_languages():
     en = explain(RULES, "man_no_need", "en")[1]
     assert "[法律规定]" in zh and "个人信息保护法" in zh
     assert "[From the sources] Prospecting plan «" in en and "inferred: " in en
+
+
+def test_a_source_document_is_explained_without_a_basis_of_its_own():
+    lines = explain(RULES, "opportunity_management", "en")
+    assert lines[1] == "Source documents (sources)" and "Opportunity management" in lines[0]
+
+
+def test_every_item_of_the_rules_can_be_explained_in_both_languages():
+    for items in RULES.collections.values():
+        for item_id in items:
+            for lang in ("zh", "en"):
+                assert f"[{item_id}]" in explain(RULES, item_id, lang)[0]
