@@ -240,12 +240,10 @@ def _watch_links() -> None:
     logging.getLogger(UNRESOLVED).addHandler(_state["unresolved"])
 
 
-def _stop_watching_links() -> list[str]:
+def _stop_watching_links() -> None:
     handler = _state.pop("unresolved", None)
-    if handler is None:
-        return []
-    logging.getLogger(UNRESOLVED).removeHandler(handler)
-    return handler.messages
+    if handler is not None:
+        logging.getLogger(UNRESOLVED).removeHandler(handler)
 
 
 def on_post_build(config):

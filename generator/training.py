@@ -132,7 +132,7 @@ def _matrix_cases(view: View) -> list[dict]:
             value = limit["value"] * factor
             head, _, path = band["args"]["value"].partition(".")  # an earlier fact, or a field of the receivable
             (ctx.facts if head == "$facts" else ctx.element)[path] = value
-            cue.append(f"{_operand_title(view, band, head, path)} {_amount(view, value, limit['unit'])}")
+            cue.append(f"{_operand_title(view, band, head, path)} {describe.quantity(value, limit['unit'], view.lang)}")
         quadrant = facts.compute(ctx, [*bands, lookup])[lookup["id"]]
         if quadrant is None:
             continue
@@ -158,11 +158,7 @@ def _operand_title(view: View, band: dict, head: str, path: str) -> str:
 
 def _value(view: View, item: dict) -> str | None:
     """A threshold's value with its unit; None for any other item."""
-    return _amount(view, item["value"], item["unit"]) if "value" in item and "unit" in item else None
-
-
-def _amount(view: View, value, unit: str) -> str:
-    return describe.quantity(value, unit, view.lang)
+    return describe.quantity(item["value"], item["unit"], view.lang) if "value" in item and "unit" in item else None
 
 
 def _essential(view: View, item: dict) -> dict:

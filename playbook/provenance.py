@@ -65,9 +65,9 @@ def defaults(rules: RuleSet) -> list[Default]:
     found = []
     for collection, items in rules.collections.items():
         for item in items.values():
-            if item.get("basis") == "house_default":
+            if item.get("basis") == "house_default":  # the item as a whole; a threshold by its value
                 field = "value" if "value" in item else ""
-                found.append(Default(collection, rules.item_kind[item["id"]], item, field, item.get(field)))
+                found.append(Default(collection, rules.item_kind[item["id"]], item, field, item.get("value")))
             elif item.get("basis") != "company":
                 found.extend(Default(collection, rules.item_kind[item["id"]], item, f, item[f])
                              for f in item.get("house_defaults", ()))
@@ -78,11 +78,10 @@ def listing(rules: RuleSet, lang: str) -> list[str]:
     """What ``rules --defaults`` prints: how to override, then one line per house default, by kind."""
     rows = defaults(rules)
     lines = [i18n.text("defaults_title", lang, count=len(rows)), ""]
-    if rows:
-        first = rows[0]
-        value = first.value if first.field else True
-        lines += [f"  kind: {first.kind}", f"  {first.collection}:",
-                  f"    - {{id: {first.item['id']}, {first.field or 'disabled'}: {value}}}", ""]
+    example = next((r for r in rows if r.field == "value"), None)  # a threshold: the override to copy
+    if example:
+        lines += [f"  kind: {example.kind}", f"  {example.collection}:",
+                  f"    - {{id: {example.item['id']}, value: {example.value}}}", ""]
     places = [f"{r.kind}/{r.collection}" for r in rows]
     width = max(map(len, places), default=0)
     id_width = max((len(r.item["id"]) for r in rows), default=0)
