@@ -44,6 +44,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_site.py
 	$(BIN)/python bench/bench_limits.py
+	$(BIN)/python bench/bench_history.py
+	$(BIN)/python bench/bench_serve.py
 
 clean:
 	rm -rf $(VENV) site build *.egg-info

@@ -96,8 +96,19 @@ def unique_pages(summaries: list[dict]) -> list[dict]:
     return summaries
 
 
+def currency() -> str:
+    """The currency of an amount that names none; amounts in any other are not added to it."""
+    return plan_schema.template()["$defs"]["currency"]["default"]
+
+
+def in_currency(items) -> float:
+    """The total of the amounts in the default currency (an amount in another is not added in)."""
+    base = currency()
+    return sum(i.get("amount") or 0 for i in items if i.get("currency", base) == base)
+
+
 def summary(c: Checked, view: View, today: dt.date) -> dict:
-    """One row of the accounts index."""
+    """One row of the accounts index; its pipeline is the open amount in the default currency."""
     plan = public(c.plan) if isinstance(c.plan, dict) else {}
     account = plan.get("account") or {}
     stages = [s["id"] for s in view.rules.items("opportunity_stages")]
@@ -111,7 +122,8 @@ def summary(c: Checked, view: View, today: dt.date) -> dict:
         "owner": account.get("owner", ""),
         "stage": view.name(stages[furthest]) if furthest is not None else "",
         "stage_step": -1 if furthest is None else furthest,
-        "pipeline": sum(o.get("amount") or 0 for o in opportunities if o.get("stage") != stages[-1]),
+        "pipeline": in_currency(o for o in opportunities if o.get("stage") != stages[-1] and not o.get("lost")),
+        "currency": currency(),
         "grades": ", ".join(view.name(g) for g in grades),
         "errors": sum(1 for f in c.findings if f.severity == "error"),
         "findings": len(c.findings),

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator import search, site_config, site_dir
+from generator import search, site_config, site_dir, sitemap
 from generator.accounts import Checked
 from generator.pages import build_pages, nav
 from playbook import history, i18n
@@ -38,6 +38,7 @@ from playbook.ruleset import default_rules_dir
 LANG_ENV = "PLAYBOOK_SITE_LANG"  # "en" in the English build's process
 TODAY_ENV = "PLAYBOOK_TODAY"
 MESSAGES_ENV = "PLAYBOOK_LANG"  # the language of the build's own messages (the CLI's --lang)
+PREVIEW_ENV = "PLAYBOOK_PREVIEW"  # "1" in a preview worker (generator/preview.py): one language, no swap
 # The dates a site carries (its sitemap's, its gzip headers') must fit in gzip's 32-bit field.
 FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2106, 2, 6)
 EN_WORK = ".en-build"  # inside the new site, where the English build writes (MkDocs leaves dot names)
@@ -115,14 +116,15 @@ def on_config(config):
     layers = site_config.rule_layers(settings)
     own = site_config.pages_dir(Path.cwd(), settings)
     _state["own_pages"] = (own, _own_pages(own))
-    if lang == "zh":  # first: the English build checks and generates alongside, on the other core
+    if lang == "zh" and not os.environ.get(PREVIEW_ENV):  # first: the English build checks and generates alongside
         _build_aside(config, [*plans, *layers, default_rules_dir(), *([own] if own else [])])
         _start_english(config, today)
     rules, checked = _check(settings, layers, plans, lang, today)
     _state["pages"] = build_pages(rules, checked, lang, today)
+    _state["rules"], _state["checked"], _state["today"] = rules, checked, today  # kept for a preview worker
     config.nav = nav(rules, lang) + [name for name in _state["own_pages"][1] if name.endswith(".md")]
-    if lang == "zh":
-        search.segment_chinese(rules)
+    search.segment_chinese(rules)  # the Chinese names in English pages too
+    _state["other_names"] = search.other_names(rules, lang)
     return config
 
 
@@ -182,6 +184,7 @@ def _check(settings, layers: list[Path], plans: list[Path], lang: str, today: dt
             log.warning(skipped.render(_messages_lang()))
     trails = _history(found.files, lang) if os.environ.get(site_config.HISTORY_ENV) else None
     checker = Checker(rules, today, settings.severity, settings.disable, trails=trails)
+    _state["checker"] = checker if trails is None else None  # a preview worker re-checks an edited plan (no history)
     return rules, [Checked(path, *checker.check_path(path), trails=None if trails is None else trails.get(path, {}))
                    for path in found.files]
 
@@ -246,7 +249,13 @@ def _stop_watching_links() -> None:
         logging.getLogger(UNRESOLVED).removeHandler(handler)
 
 
+def finish_search(site_dir: str) -> None:
+    """What the site's search index gets after the search plugin wrote it (a preview worker too)."""
+    search.finish_index(site_dir, _state["other_names"])
+
+
 def on_post_build(config):
+    finish_search(config.site_dir)
     unresolved = list(_state["unresolved"].messages) if "unresolved" in _state else []
     if "english" in _state:  # what only the English pages lack (a company page is in both: said once)
         english = [m for m in _finish_english(config) if m not in unresolved]
@@ -269,6 +278,7 @@ def _finish_english(config) -> list[str]:
         if failed:
             raise PluginError(f"English site: {lines[-1] if lines else 'the build failed'}")
         os.rename(work / "en", Path(config.site_dir, "en"))
+        sitemap.include(Path(config.site_dir), "en")
         return [line.removeprefix(UNRESOLVED_MARK) for line in lines if line.startswith(UNRESOLVED_MARK)]
     finally:
         process.stdin.close()

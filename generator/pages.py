@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from playbook import rule_schemas
 from playbook.ruleset import RuleSet
 
-from . import accounts, dashboards, markdown, training
+from . import accounts, dashboards, grading, markdown, training
 from .site_config import templates_dir
 from .views import View
 
@@ -30,6 +30,7 @@ def _environment() -> Environment:
     env.filters["md"] = markdown.text
     env.filters["yaml"] = lambda value: yaml.safe_dump(json.loads(json.dumps(value)), allow_unicode=True,
                                                        sort_keys=False).rstrip()
+    env.globals["grading"] = grading  # the AHP table and the grading worksheet (collections/ahp_matrices.md.j2)
     return env
 
 
@@ -38,7 +39,9 @@ def build_pages(rules: RuleSet, checked: list[accounts.Checked], lang: str, toda
     env = _environment()
     view = View(rules, lang)
     sections = [_section(view, kind) for kind in _kinds(rules)]
-    pages = {"index.md": env.get_template("index.md.j2").render(sections=sections, view=view)}
+    pages = {"index.md": env.get_template("index.md.j2").render(
+        method=[s for s in sections if not s["for_authors"]], for_authors=[s for s in sections if s["for_authors"]],
+        view=view, dashboards=dashboards.PAGE)}
     for section in sections:
         pages[f"{section['kind']}.md"] = env.get_template("section.md.j2").render(section=section, view=view)
     summaries = accounts.unique_pages([accounts.summary(c, view, today) for c in checked])
@@ -61,15 +64,29 @@ def build_pages(rules: RuleSet, checked: list[accounts.Checked], lang: str, toda
     return pages
 
 
-def nav(rules: RuleSet, lang: str) -> list:
-    """The navigation: home, the playbook's sections in order, training, dashboards, the accounts.
-    Account and check pages stay out of it (MkDocs renders the whole nav into every page)."""
+def account_page(rules: RuleSet, checked: accounts.Checked, lang: str, today: dt.date) -> tuple[str, str]:
+    """One plan's own page, path and Markdown, as build_pages writes it when no other plan takes its
+    name: what the live preview rewrites first after an edit (generator/preview.py)."""
     view = View(rules, lang)
+    s = accounts.unique_pages([accounts.summary(checked, view, today)])[0]
+    a = accounts.detail(checked, view, today)
+    return f"accounts/{s['id']}.md", _environment().get_template("account.md.j2").render(a=a, s=s, view=view)
+
+
+def nav(rules: RuleSet, lang: str) -> list:
+    """The navigation, by reader: home, the learning path for a new salesperson, the method in the
+    order of the sales process, the dashboards and accounts for managers, and the engine's reference
+    for plan authors. Account and check pages stay out of it (MkDocs renders the whole nav into every
+    page)."""
+    view = View(rules, lang)
+    kinds = _kinds(rules)
+    section = lambda k: {rule_schemas.title(rule_schemas.kinds()[k], lang, k): f"{k}.md"}
     return [{view.t("site_home"): "index.md"},
-            *({rule_schemas.title(rule_schemas.kinds()[k], lang, k): f"{k}.md"} for k in _kinds(rules)),
             training.nav(view),
-            {view.t("dash_title"): dashboards.PAGE},
-            {view.t("site_accounts"): "accounts/index.md"}]
+            {view.t("site_method"): [section(k) for k in kinds if not _for_authors(k)]},
+            {view.t("site_for_managers"): [{view.t("dash_title"): dashboards.PAGE},
+                                           {view.t("site_accounts"): "accounts/index.md"}]},
+            {view.t("site_for_authors"): [section(k) for k in kinds if _for_authors(k)]}]
 
 
 def _kinds(rules: RuleSet) -> list[str]:
@@ -77,21 +94,34 @@ def _kinds(rules: RuleSet) -> list[str]:
     return [k for k in rule_schemas.kinds() if any(rules.items(c, k) for c in rule_schemas.collections(k))]
 
 
+def _for_authors(kind: str) -> bool:
+    return rule_schemas.kinds()[kind].get("x-audience") == "authors"
+
+
 def _section(view: View, kind: str) -> dict:
-    collections = []
+    """A part of the method: its overview first, then its collections, the method before the
+    reference material (``x-role`` of a collection)."""
+    collections, overview = [], None
     for name, schema in rule_schemas.collections(kind).items():
         items = view.rules.items(name, kind)
-        if items:
-            collections.append({
-                "id": name, "title": rule_schemas.title(schema, view.lang, name),
-                "checks": view.checks_enforcing(name), "items": items,
-                # a collection with a shape of its own (a matrix, a table) has a template of its own
-                "table": f"collections/{name}.md.j2" if (TEMPLATES / "collections" / f"{name}.md.j2").is_file() else None,
-                # an item with a page of its own (a check) is listed with a link to it
-                "entries": [_item(view, name, item) for item in items if not _own_page(view, item)],
-                "pages": [(item["name"][view.lang], view.link(item["id"])) for item in items if _own_page(view, item)]})
+        role = rule_schemas.all_collections()[name].get("x-role")
+        if not items:
+            continue
+        if role == "overview":
+            overview = _item(view, name, items[0])
+            continue
+        collections.append({
+            "id": name, "title": rule_schemas.title(schema, view.lang, name), "reference": role == "reference",
+            "checks": view.checks_enforcing(name), "items": items,
+            # a collection with a shape of its own (a matrix, a table) has a template of its own
+            "table": f"collections/{name}.md.j2" if (TEMPLATES / "collections" / f"{name}.md.j2").is_file() else None,
+            # an item with a page of its own (a check) is listed with a link to it
+            "entries": [_item(view, name, item) for item in items
+                        if not _own_page(view, item) and name != grading.COLLECTION],  # shown whole by its template
+            "pages": [(item["name"][view.lang], view.link(item["id"])) for item in items if _own_page(view, item)]})
+    collections.sort(key=lambda c: c["reference"])  # stable: the method keeps its order, the numbers follow
     return {"kind": kind, "title": rule_schemas.title(rule_schemas.kinds()[kind], view.lang, kind),
-            "collections": collections}
+            "overview": overview, "collections": collections, "for_authors": _for_authors(kind)}
 
 
 def _own_page(view: View, item: dict) -> bool:

@@ -32,15 +32,17 @@ class MkDocsLog(logging.Handler):
         super().__init__(logging.INFO)
         self.lang = lang
         self.errors: list[str] = []
+        self.serving = False
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if record.levelno >= logging.ERROR:
             self.errors.extend(message.splitlines())
-        elif record.levelno >= logging.WARNING:
-            for line in message.splitlines():
+        if record.levelno >= logging.WARNING and (record.levelno < logging.ERROR or self.serving):
+            for line in message.splitlines():  # an error once serving: a rebuild failed, said as it happens
                 print(f"playbook: {i18n.one_line(line)}", file=sys.stderr)
         elif record.name == "mkdocs.livereload" and SERVING.search(message):
+            self.serving = True
             print(i18n.text("cli_serving", self.lang, url=SERVING.search(message).group(1)), flush=True)
 
     def __enter__(self):
@@ -77,7 +79,7 @@ def run(args, lang: str) -> tuple[str, dict] | None:
         with log:
             if args.command == "serve":
                 return _serve(args)
-            _build(args)
+            _build(args.site_dir and os.path.abspath(args.site_dir))
     except MkDocsException as e:
         return "cli_site_failed", {"detail": "; ".join(log.errors) or str(e)}
     except OSError as e:
@@ -85,11 +87,11 @@ def run(args, lang: str) -> tuple[str, dict] | None:
     return None
 
 
-def _build(args) -> None:
+def _build(site_dir: str | None) -> None:
     """As `mkdocs build` does it: the plugins' startup and shutdown around the build."""
     from mkdocs.commands.build import build
 
-    config = site_config.mkdocs_config(site_dir=args.site_dir and os.path.abspath(args.site_dir))
+    config = site_config.mkdocs_config(site_dir=site_dir)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -98,15 +100,14 @@ def _build(args) -> None:
 
 
 def _serve(args) -> tuple[str, dict] | None:
-    from mkdocs.commands.serve import serve
+    """A full build, then only what an edited plan changes (generator/preview.py)."""
+    from . import preview
 
     problem = _cannot_listen(args.host, args.port)
     if problem:
         return problem
     try:
-        options = site_config.mkdocs_options()
-        options.pop("site_dir")  # serve builds into a directory of its own
-        serve(livereload=True, dev_addr=f"{args.host}:{args.port}", **options)
+        preview.serve(args.host, args.port, _build)
     except KeyboardInterrupt:
         pass
     return None

@@ -19,6 +19,7 @@ import json
 import os
 from importlib.resources import as_file, files
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -143,18 +144,23 @@ def mkdocs_options(language: str | None = None) -> dict:
 def _relative_alternates(composed: dict) -> None:
     """The language switcher's links made relative to the root of this language's site, so that the
     site works under any sub-path: the language at "/" is the site's root, the others are in their
-    folder ("/en/" is en/). The theme's partials/alternate.html adds the page's own path."""
+    folder ("/en/" is en/). The theme's partials/alternate.html adds the page's own path. A language
+    in a folder has its site there: with a ``site_url``, its pages' addresses and sitemap's are in it."""
     alternates = (composed.get("extra") or {}).get("alternate")
     if not isinstance(alternates, list):
         return
     here = composed["theme"].get("language")
     root = next((a.get("lang") for a in alternates if isinstance(a, dict) and a.get("link") == "/"), None)
     up = "" if here == root else "../"
+    site_url = composed.get("site_url")
+    site_path = urlsplit(site_url).path.rstrip("/") if site_url else ""
     for alt in alternates:
         if isinstance(alt, dict) and isinstance(alt.get("link"), str) and alt["link"].startswith("/"):
             folder = alt["link"].strip("/")
-            alt["home"] = alt["link"]  # as written: for the 404 page, which MkDocs links from the host's root
+            alt["home"] = site_path + alt["link"]  # for the 404 page, which MkDocs links from the site's path
             alt["link"] = "" if alt.get("lang") == here else up + (folder + "/" if folder else "")
+            if alt.get("lang") == here and site_url and folder:
+                composed["site_url"] = f"{site_url.rstrip('/')}/{folder}/"
 
 
 def mkdocs_config(language: str | None = None, **overrides):

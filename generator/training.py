@@ -1,5 +1,6 @@
 """Training material for new salespeople, made from the rules: a learning path in the order of the
-sales process, self-check questions answered from the rules, and a printable summary per topic.
+sales process, per topic a quiz scored in the browser (quiz.py) and open questions answered from
+the rules, and a printable summary per topic.
 
 Questions are built from structured fields and thresholds, never written by hand, so a company
 that changes a threshold, a stage or a step gets questions and answers to match.
@@ -8,20 +9,20 @@ that changes a threshold, a stage or a step gets questions and answers to match.
 from __future__ import annotations
 
 import itertools
-import re
 from typing import NamedTuple
 
 import yaml
 
 from playbook import describe, facts, plan_schema, rule_schemas
 
+from . import quiz, summaries
 from .site_config import templates_dir
 from .views import View
 
 SETTINGS = yaml.safe_load((templates_dir() / "training.yaml").read_text(encoding="utf-8"))
 NOT_TAUGHT = set(SETTINGS["not_taught"])  # a kind holding these is reference or tooling, not the method
 MATRIX_FACTORS = tuple(SETTINGS["matrix_factors"])  # receivable cases around each threshold
-_FIRST_SENTENCE = re.compile(r"^(.+?(?:[。！？]|[.!?](?=\s)))")
+QUIZ = SETTINGS["quiz"]  # the multiple-choice questions: what they ask, the pass mark
 
 
 class Ask(NamedTuple):
@@ -45,12 +46,15 @@ def taught_kinds(view: View) -> list[str]:
 
 
 def pages(rules, view: View, env) -> dict[str, str]:
-    """``training/index.md`` (the learning path), then per kind its questions and its summary."""
-    topics = [_topic(view, kind) for kind in taught_kinds(view)]
-    found = {"training/index.md": env.get_template("training.md.j2").render(topics=topics, view=view)}
+    """``training/index.md`` (the learning path, with the reader's progress in each topic's quiz),
+    then per kind its quiz and questions, and its summary."""
+    kinds = taught_kinds(view)
+    quizzes = quiz.Quiz(view, QUIZ, kinds)
+    topics = [{**_topic(view, kind), "quiz": quizzes.questions(kind)} for kind in kinds]
+    found = {"training/index.md": env.get_template("training.md.j2").render(topics=topics, view=view, settings=QUIZ)}
     for topic in topics:
         found[f"training/{topic['kind']}.md"] = env.get_template("training_questions.md.j2").render(
-            topic=topic, view=view)
+            topic=topic, view=view, settings=QUIZ)
         found[f"training/summary-{topic['kind']}.md"] = env.get_template("training_summary.md.j2").render(
             topic=topic, view=view)
     return found
@@ -76,13 +80,18 @@ def _collections(view: View, kind: str) -> list[tuple[str, str, list]]:
 
 
 def _topic(view: View, kind: str) -> dict:
-    groups = [{"name": name, "title": title, "essentials": [_essential(view, item) for item in items],
+    groups = [{"name": name, "title": title,
                "questions": _matrix_cases(view) if name == MATRIX else _asked(view, name, title, items)}
               for name, title, items in _collections(view, kind)]
     return {"kind": kind, "title": _kind_title(view, kind),
-            "learn": [g["title"] for g in groups if g["name"] != "thresholds"],  # the numbers are in the questions
-            "groups": [g for g in groups if g["questions"]], "summary": groups,
+            # what to learn: not the gist (the section opens with it) nor the numbers (in the questions)
+            "learn": [g["title"] for g in groups if g["name"] != "thresholds" and not _is_overview(g["name"])],
+            "groups": [g for g in groups if g["questions"]], "summary": summaries.topic(view, kind),
             "count": sum(len(g["questions"]) for g in groups)}
+
+
+def _is_overview(collection: str) -> bool:
+    return rule_schemas.all_collections()[collection].get("x-role") == "overview"
 
 
 def _entries(view: View, collection: str, item: dict, field: str) -> list[tuple[str, str | None]]:
@@ -99,16 +108,23 @@ def _answer(view: View, collection: str, item: dict, fields: tuple[str, ...]) ->
 
 
 def _asked(view: View, name: str, title: str, items: list) -> list[dict]:
+    """One question per item. A house default is never asked: not an item that is one, nor a field
+    of an item that is one (the sources leave it to the company; it is not the method)."""
     ask = ASKS.get(name)
     if ask is None:
         return []
     schemas = rule_schemas.item_fields(name)
-    asked = view.t("training_separator").join(rule_schemas.title(schemas.get(f, {}), view.lang, f) for f in ask.answer)
     pairs = zip(items, items[1:]) if ask.following else zip(items, items)
-    return [{"question": view.t(ask.message, collection=title, asked=asked,
-                                cue=" ".join(text for text, _ in _entries(view, name, item, ask.cue))),
-             "answer": _answer(view, name, answering, ask.answer)}
-            for item, answering in pairs if ask.cue in item]
+    found = []
+    for item, answering in pairs:
+        fields = tuple(f for f in ask.answer if f not in answering.get("house_defaults", ()))
+        if ask.cue not in item or not fields or answering.get("basis") == quiz.HOUSE_DEFAULT:
+            continue
+        asked = view.t("training_separator").join(rule_schemas.title(schemas.get(f, {}), view.lang, f) for f in fields)
+        found.append({"question": view.t(ask.message, collection=title, asked=asked,
+                                         cue=" ".join(text for text, _ in _entries(view, name, item, ask.cue))),
+                      "answer": _answer(view, name, answering, fields)})
+    return found
 
 
 def _matrix_cases(view: View) -> list[dict]:
@@ -138,11 +154,15 @@ def _matrix_cases(view: View) -> list[dict]:
             continue
         answer = _answer(view, MATRIX, quadrant, ("overdue", "amount", "action"))
         thresholds = rule_schemas.title(rule_schemas.all_collections()["thresholds"], view.lang, "")
-        answer["fields"].append((thresholds, [(f"{t['name'][view.lang]}: {_value(view, t)}", view.link(t["id"], 1))
-                                              for t in limits]))
+        answer["fields"].append((thresholds, [(_threshold_line(view, t), view.link(t["id"], 1)) for t in limits]))
         found.append({"question": view.t("training_q_receivable", cue=view.t("training_separator").join(cue)),
                       "answer": answer})
     return found
+
+
+def _threshold_line(view: View, threshold: dict) -> str:
+    """A threshold with its value and its basis, so that a house default is never taken for the method."""
+    return f"{threshold['name'][view.lang]}: {_value(view, threshold)} ({view.basis('thresholds', threshold)['label']})"
 
 
 def _operand_title(view: View, band: dict, head: str, path: str) -> str:
@@ -159,10 +179,3 @@ def _operand_title(view: View, band: dict, head: str, path: str) -> str:
 def _value(view: View, item: dict) -> str | None:
     """A threshold's value with its unit; None for any other item."""
     return describe.quantity(item["value"], item["unit"], view.lang) if "value" in item and "unit" in item else None
-
-
-def _essential(view: View, item: dict) -> dict:
-    """An item in a line: its name and the first sentence of its description (a threshold: its value)."""
-    text = " ".join(item["description"][view.lang].split())
-    line = _value(view, item) or (m.group(1) if (m := _FIRST_SENTENCE.match(text)) else text)
-    return {"name": item["name"][view.lang], "link": view.link(item["id"], 1), "line": line}

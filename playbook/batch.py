@@ -9,7 +9,6 @@ the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -50,6 +49,8 @@ class Run:
         if self.jobs <= 1 or len(chunks) <= 1:
             yield from self._collect(map(_check_chunk, chunks))
         else:
+            import multiprocessing  # a one-plan run, as a pre-commit hook makes, starts without it
+
             with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
                 yield from self._collect(pool.imap(_check_chunk, chunks))  # imap keeps the order
         rules = self.checker.rules

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import string
 from dataclasses import dataclass
+from functools import cache
 
 from . import facts as facts_module
 from . import i18n, plan_refs
@@ -64,9 +65,8 @@ def elements(plan: dict, scope: str):
         yield (), plan
         return
     frontier = [((), plan)]
-    for step in scope.split("."):
-        key = step.removesuffix("[*]")
-        if key == step:
+    for key, each in _steps(scope):
+        if not each:
             frontier = [((*path, key), parent[key]) for path, parent in frontier
                         if isinstance(parent, dict) and isinstance(parent.get(key), dict)]
             continue
@@ -74,6 +74,12 @@ def elements(plan: dict, scope: str):
                     for path, parent in frontier if isinstance(parent, dict)
                     for i, item in _members(parent.get(key)) if isinstance(item, dict)]
     yield from frontier
+
+
+@cache
+def _steps(scope: str) -> tuple[tuple[str, bool], ...]:
+    """``a[*].m`` as (("a", True), ("m", False)): each key, and whether it is taken item by item."""
+    return tuple((step.removesuffix("[*]"), step.endswith("[*]")) for step in scope.split("."))
 
 
 def _members(value):
@@ -162,7 +168,7 @@ class Checker:
                 FastSchema(check["require"]), check.get("at"), check["message"]))
         # All the checks of a scope as one schema: one call tells whether an element passes them all.
         self.all_pass = {scope: FastSchema({"allOf": [
-            {"if": c.when.schema, "then": c.require.schema} if c.when else c.require.schema for c in checks]})
+            {"if": c.when.source, "then": c.require.source} if c.when else c.require.source for c in checks]})
             for scope, checks in self.checks.items()}
         self.facts: dict[str, list[dict]] = {}
         for fact in rules.items("facts"):
@@ -207,30 +213,39 @@ class Checker:
         return True, self.check_plan(plan, path)
 
     def check_plan(self, plan: dict, path: str) -> list[Finding]:
-        found = []
+        return [f for scope, where, view in self.views(plan, path) for f in self.judge(plan, path, scope, where, view)]
+
+    def views(self, plan: dict, path: str):
+        """(scope, path, view) for every element a check applies to: its fields and, under
+        ``facts``, the facts computed for it (and with the history, its ``history``)."""
         if self.trails is not None:
             from . import history  # git and processes: imported only for a run that reads the history
-        for scope, checks in self.checks.items():
+        for scope in self.checks:
+            facts = self.facts.get(scope, ())
             for where, element in elements(plan, scope):
                 if self.trails is not None and scope == history.SCOPE:  # its history beside its fields
                     trail = (self.trails.get(path) or {}).get(element.get("id")) or []
                     element = {**element, "history": history.facts(trail, element, self.today, self.rules)}
-                ctx = facts_module.Context(self.rules, plan, element, self.today)
                 view = dict(element)
-                view["facts"] = facts_module.compute(ctx, self.facts.get(scope, []))
-                if self.all_pass[scope].is_valid(view):
-                    continue
-                for check in checks:
-                    if check.when is not None and not check.when.is_valid(view):
-                        continue
-                    if check.require.is_valid(view):
-                        continue
-                    at = (*where, *check.at.split(".")) if check.at else where
-                    location = locate(plan, at) or locate(plan, where) or Location(path, 1, 1)
-                    message = {lang: i18n.one_line(self.formatters[lang].vformat(text, (), view))
-                               for lang, text in check.message.items()}
-                    key = f"{stable_path(plan, where)}.{check.at or ''}"
-                    found.append(Finding(location, check.severity, check.id, message, key))
+                view["facts"] = facts_module.compute(facts_module.Context(self.rules, plan, element, self.today), facts)
+                yield scope, where, view
+
+    def judge(self, plan: dict, path: str, scope: str, where: tuple, view: dict) -> list[Finding]:
+        """The findings of the checks of ``scope`` on one element's view."""
+        if self.all_pass[scope].is_valid(view):
+            return []
+        found = []
+        for check in self.checks[scope]:
+            if check.when is not None and not check.when.is_valid(view):
+                continue
+            if check.require.is_valid(view):
+                continue
+            at = (*where, *check.at.split(".")) if check.at else where
+            location = locate(plan, at) or locate(plan, where) or Location(path, 1, 1)
+            message = {lang: i18n.one_line(self.formatters[lang].vformat(text, (), view))
+                       for lang, text in check.message.items()}
+            key = f"{stable_path(plan, where)}.{check.at or ''}"
+            found.append(Finding(location, check.severity, check.id, message, key))
         return found
 
     def _builtin(self, check: str, location: Location, message: dict, key: str) -> Finding:

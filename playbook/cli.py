@@ -15,11 +15,9 @@ from . import __version__, baseline, batch, i18n, reporters
 from .checker import SEVERITIES, Checker, at_or_above
 from .config import Config, check_ids, load_config
 from .paths import PlanFiles, PlanPathError, plan_files
-from .plan_schema import editor_schema
 from .problems import ProblemsError
 from .rulecache import cached_rules
 from .ruleset import RuleSet
-from .starter import PLAN_ID, starter_plan, starter_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF}  # writing stdout failed
@@ -208,6 +206,8 @@ def run(args, lang: str) -> int:
     if args.command == "waivers":
         return list_waivers(config, args, lang)
     if args.command == "schema":
+        from .plan_schema import editor_schema
+
         print(json.dumps(editor_schema(rules, lang), ensure_ascii=False, indent=2))
         return EXIT_OK
     if args.command == "new":
@@ -385,6 +385,8 @@ def init(args, lang: str) -> int:
 
 
 def new(rules: RuleSet, args, lang: str) -> int:
+    from .starter import PLAN_ID, starter_plan, starter_text
+
     if not PLAN_ID.match(args.id):
         return _usage(lang, "cli_bad_plan_id", id=args.id)
     path = args.dir / f"{args.id}.yaml"

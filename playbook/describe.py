@@ -39,7 +39,10 @@ def quantity(value, unit: str, lang: str) -> str:
     thousands separators and the unit's name (90 天, 100,000 元 / 100,000 CNY)."""
     if unit == "ratio":
         return f"{value:.0%}" if round(value * 100, 6).is_integer() else f"{value:.1%}"
-    symbols = rule_schemas.item_fields("thresholds")["unit"]["x-symbols"]
+    unit_schema = rule_schemas.item_fields("thresholds")["unit"]
+    symbols = unit_schema["x-symbols"]
+    if value == 1:  # 1 day, 1 point
+        symbols = {**symbols, **unit_schema.get("x-symbols-one", {})}
     number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
     return f"{number} {symbols[unit][lang]}".strip() if unit in symbols else number
 

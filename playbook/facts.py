@@ -30,22 +30,39 @@ class Context:
     def value(self, operand):
         if not isinstance(operand, str) or not operand.startswith("$"):
             return operand
-        if operand == "$today":
+        head, path, steps = _OPERANDS.get(operand) or _operand(operand)
+        if head == "$":
+            value = self.element
+        elif head == "$facts":
+            value = self.facts
+        elif head == "$plan":
+            value = self.plan
+        elif head == "$today" and not path:
             return self.today.isoformat()
-        head, _, path = operand.partition(".")
-        if head == "$threshold":
+        elif head == "$threshold":
             return self.rules.threshold(path)
-        root = {"$": self.element, "$plan": self.plan, "$facts": self.facts}[head]
-        return dig(root, path)
+        else:
+            raise KeyError(head)
+        for step in steps:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(step)
+        return value
 
 
-def dig(value, path: str):
-    """``value["a"]["b"]`` for the path ``a.b``; None as soon as a step is missing."""
-    for step in path.split(".") if path else ():
-        if not isinstance(value, dict):
-            return None
-        value = value.get(step)
-    return value
+_OPERANDS: dict[str, tuple] = {}  # "$.a.b" -> ("$", "a.b", ("a", "b")): the rules' operands, read once
+
+
+def _operand(text: str) -> tuple:
+    """An operand's root, its path, and the path's steps (``value["a"]["b"]`` for ``a.b``)."""
+    head, _, path = text.partition(".")
+    found = _OPERANDS[text] = (head, path, tuple(path.split(".")) if path else ())
+    return found
+
+
+def _ids(ctx: Context, collection: str) -> list[str]:
+    """The ids of a collection's active items, in order."""
+    return list(ctx.rules.collections.get(collection, ()))
 
 
 def _date(text) -> dt.date | None:
@@ -55,8 +72,10 @@ def _date(text) -> dt.date | None:
         return None
 
 
-def _matches(item, where: dict | None, ctx: Context) -> bool:
-    return isinstance(item, dict) and all(item.get(k) == ctx.value(v) for k, v in (where or {}).items())
+def _matcher(where: dict | None, ctx: Context):
+    """Whether an item of the plan is a mapping whose fields equal the ``where`` operands."""
+    wanted = [(k, ctx.value(v)) for k, v in (where or {}).items()]
+    return lambda item: isinstance(item, dict) and all(item.get(k) == v for k, v in wanted)
 
 
 def lookup(ctx: Context, collection: str, match: dict):
@@ -70,7 +89,7 @@ def lookup(ctx: Context, collection: str, match: dict):
 
 def position(ctx: Context, collection: str, value):
     """The index of an id in an ordered collection (stages, steps)."""
-    ids = [item["id"] for item in ctx.rules.items(collection)]
+    ids = _ids(ctx, collection)
     value = ctx.value(value)
     return ids.index(value) if value in ids else None
 
@@ -95,7 +114,7 @@ def relative_drop(ctx: Context, value, reference):
 
 def furthest(ctx: Context, items, field: str, collection: str, where: dict | None = None):
     """The furthest position, in an ordered collection, of a field over a list of the plan."""
-    ids = [item["id"] for item in ctx.rules.items(collection)]
+    ids = _ids(ctx, collection)
     found = [ids.index(v) for v in collect(ctx, items, field, where) if v in ids]
     return max(found) if found else None
 
@@ -116,7 +135,7 @@ def band(ctx: Context, value, threshold: str, below: str, at_or_above: str):
 def missing(ctx: Context, present, required=None, collection: str | None = None):
     """The required ids not present (``present`` may be a list or a mapping's keys); ``collection``
     requires every active item of that collection."""
-    need = [item["id"] for item in ctx.rules.items(collection)] if collection else ctx.value(required) or []
+    need = _ids(ctx, collection) if collection else ctx.value(required) or []
     have = ctx.value(present) or []
     return [x for x in need if x not in have]
 
@@ -140,9 +159,9 @@ def collect(ctx: Context, items, field: str, where: dict | None = None, unless: 
     ``dated`` a date field not after ``not_after`` (what already happened)."""
     found = ctx.value(items) or []
     found = found.values() if isinstance(found, dict) else found
-    limit = ctx.value(not_after)
+    limit, matches = ctx.value(not_after), _matcher(where, ctx)
     return [x.get(field) for x in found
-            if _matches(x, where, ctx) and x.get(field) is not None and not (unless and x.get(unless))
+            if matches(x) and x.get(field) is not None and not (unless and x.get(unless))
             and not (dated and limit is not None and not str(x.get(dated, "")) <= limit)]
 
 
@@ -160,7 +179,8 @@ def earliest(ctx: Context, items, field: str, where: dict | None = None, unless:
 
 
 def count(ctx: Context, items, where: dict | None = None):
-    return sum(1 for x in ctx.value(items) or [] if _matches(x, where, ctx))
+    matches = _matcher(where, ctx)
+    return sum(1 for x in ctx.value(items) or [] if matches(x))
 
 
 def distinct(ctx: Context, items, field: str, where: dict | None = None, dated: str | None = None, not_after=None):
@@ -188,7 +208,7 @@ def either(ctx: Context, value, otherwise):
 def is_prefix(ctx: Context, items, collection: str):
     """Whether ``items`` are the first ids of an ordered collection, in order (steps done so far)."""
     done = ctx.value(items) or []
-    ids = [item["id"] for item in ctx.rules.items(collection)]
+    ids = _ids(ctx, collection)
     return done == ids[: len(done)]
 
 

@@ -16,9 +16,19 @@ from .yamlload import Location
 
 
 class FastSchema:
+    """Compiled when first used: a check run on one plan, as a pre-commit hook makes, compiles
+    only the schemas that plan needs (each check's own only where the checks of a scope fail)."""
+
     def __init__(self, schema: dict):
-        self.schema = json.loads(json.dumps(schema))  # plain dicts and lists, as the Rust side takes them
-        self.fast = jsonschema_rs.validator_for(self.schema, validate_formats=True)  # a date must be a real one
+        self.source = schema
+
+    @cached_property
+    def schema(self) -> dict:
+        return json.loads(json.dumps(self.source))  # plain dicts and lists, as the Rust side takes them
+
+    @cached_property
+    def fast(self):
+        return jsonschema_rs.validator_for(self.schema, validate_formats=True)  # a date must be a real one
 
     def is_valid(self, data) -> bool:
         return self.fast.is_valid(data)

@@ -7,14 +7,17 @@ import os
 from functools import cache
 from importlib.resources import files
 
-import yaml
-
 LANGS = ("zh", "en")
 
 
 @cache
 def _catalog() -> dict:
-    return yaml.load(files("playbook").joinpath("messages.yaml").read_bytes(), Loader=yaml.CSafeLoader)
+    """Read by every run, so with the loader that reads the plans: it takes under half the time
+    of ``yaml.load``."""
+    from .yamlload import load_bytes  # here, not above: yamlload's problems are worded by this module
+
+    path = files("playbook").joinpath("messages.yaml")
+    return load_bytes(path.read_bytes(), str(path), [])
 
 
 def text(code: str, lang: str, **params) -> str:

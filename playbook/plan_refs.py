@@ -52,17 +52,18 @@ def problems(plan: dict, file: str) -> list[Problem]:
     found = []
     for path in unique:
         for where, items in nodes(plan, path):
-            first: dict = {}
+            first: dict = {}  # id -> the index of the item that has it first
             for i, item in enumerate(items if isinstance(items, list) else ()):
                 item_id = item.get("id") if isinstance(item, dict) else None
                 if not isinstance(item_id, str):
                     continue
+                if item_id not in first:
+                    first[item_id] = i
+                    continue
                 at = locate(plan, [*where, i, "id"]) or Location(file, 1, 1)
-                if item_id in first:
-                    found.append(Problem(at, "duplicate_plan_id", value=item_id, first=f"{first[item_id].line}:"
-                                         f"{first[item_id].column}").at_node((*where, i, "id")))
-                else:
-                    first[item_id] = at
+                was = locate(plan, [*where, first[item_id], "id"]) or Location(file, 1, 1)
+                found.append(Problem(at, "duplicate_plan_id", value=item_id, first=f"{was.line}:{was.column}")
+                             .at_node((*where, i, "id")))
     for path, target in refs:
         ids = {item.get("id") for _, item in nodes(plan, (*target, "*")) if isinstance(item, dict)}
         for where, value in nodes(plan, path):

@@ -64,14 +64,19 @@ def figures(rules: RuleSet, counts: Counter) -> list[StageFigures]:
             for k, s in enumerate(stages)]
 
 
+def comparable(rules: RuleSet, row: StageFigures) -> bool:
+    """Whether a stage has closed enough deals for its win rate to be set against its preset."""
+    return row.closed >= rules.threshold(THRESHOLDS[1]) and row.win_rate is not None
+
+
 def findings(rules: RuleSet, checker: Checker, table: list[StageFigures]) -> list[Finding]:
     """A warning for each stage that falls far below its preset win rate."""
     if CHECK not in checker.enabled:
         return []
-    ratio, minimum = (rules.threshold(t) for t in THRESHOLDS)
+    ratio = rules.threshold(THRESHOLDS[0])
     found = []
     for row in table:
-        if row.closed < minimum or row.win_rate is None or row.win_rate >= row.preset * ratio:
+        if not comparable(rules, row) or row.win_rate >= row.preset * ratio:
             continue
         item = rules.find(row.stage)[1]
         where = locate(item, ["preset_win_rate"]) or Location("rules", 1, 1)

@@ -18,6 +18,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 from yaml.events import (MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
@@ -86,9 +87,13 @@ def read(path: str, limit: int = limits.FILE_BYTES) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         with open(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
                 raise YamlError(Problem(Location(path, 1, 1), "file_not_regular"))
-            return f.read(limit + 1)
+            data = f.read(min(info.st_size, limit) + 1)  # a buffer of its size, not of the limit
+            if info.st_size < len(data) <= limit:  # it grew meanwhile: the rest, up to the limit
+                data += f.read(limit + 1 - len(data))
+            return data
     except OSError as e:
         raise YamlError(Problem(Location(path, 1, 1), "file_unreadable", detail=e.strerror or str(e))) from None
 
@@ -178,15 +183,22 @@ class _Builder:
     def values(self):
         """The document's root value; the events from its first to its last."""
         get, file = self.loader.get_event, self.file
-        # open collections: [value, is_mapping, key, key's mark, anchor, size, start mark]
+        # open collections: [value, is_mapping, key, key's mark, anchor, values before it, start mark]
         stack: list[list] = []
+        parent = None  # the innermost open collection
+        count = 0  # values so far, aliases expanded: an anchored collection holds those that came while it was open
         while True:
             event = get()
             cls = event.__class__
-            size, m = 1, event.start_mark
+            m = event.start_mark
             if cls is ScalarEvent:
+                count += 1
+                value, tag = event.value, event.tag
                 try:
-                    value = self.scalar(event)
+                    if tag is not None and tag != "!":
+                        value = _tagged(tag, value)
+                    elif event.implicit[0] and (not value or value[0] in RESOLVABLE):  # else quoted, or text
+                        value = _plain(value)
                 except _BadScalar as bad:
                     where = _mark_location(file, m)
                     self.problems.append(Problem(where, bad.code, **bad.params).at_node(self.node(stack, event)))
@@ -203,24 +215,27 @@ class _Builder:
                     raise self.error(event, "yaml_bad_tag", tag=_short_tag(event.tag))
                 value = Mapping() if cls is MappingStartEvent else Sequence()
                 value.pos = {} if cls is MappingStartEvent else []
-                stack.append([value, cls is MappingStartEvent, None, None, event.anchor, 1, m])
+                parent = [value, cls is MappingStartEvent, None, None, event.anchor, count, m]
+                stack.append(parent)
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                value, _, _, _, anchor, size, m = stack.pop()
+                count += 1
+                value, _, _, _, anchor, before, m = stack.pop()
                 if anchor is not None:
-                    self.anchors[anchor] = (value, size)
+                    self.anchors[anchor] = (value, count - before)
+                parent = stack[-1] if stack else None
             else:  # an alias: the parser sends nothing else inside a document
                 value, size = self.alias(event)
-            if not stack:
+                count += size
+            if parent is None:
                 return value
-            parent = stack[-1]
-            parent[5] += size
             container = parent[0]
             if not parent[1]:
                 container.append(value)
                 container.pos.append((file, m.line, m.column))
             elif parent[2] is None:  # this value is a key
-                parent[2] = self.key(event, m, value, container, stack)
+                fine = value.__class__ is str and cls is ScalarEvent and value not in container
+                parent[2] = value if fine else self.bad_key(event, m, value, container, stack)
                 parent[3] = m
             else:
                 key, km = parent[2], parent[3]
@@ -228,30 +243,6 @@ class _Builder:
                 if key.__class__ is not _Skipped:
                     container[key] = value
                     container.pos[key] = (file, km.line, km.column, m.line, m.column)
-
-    def scalar(self, event):
-        tag, value = event.tag, event.value
-        if tag is None or tag == "!":
-            if not event.implicit[0] or (value and value[0] not in RESOLVABLE):  # quoted, or text
-                return value
-            tag = self.loader.resolve(ScalarNode, value, (True, False))
-        if tag == STR_TAG or tag == TIMESTAMP_TAG:
-            return value
-        if tag == MERGE_TAG:
-            return MergeKey
-        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
-        try:
-            result = self.loader.yaml_constructors[tag](self.loader, node)
-        except (KeyError, yaml.YAMLError, ValueError):
-            raise _BadScalar("yaml_bad_scalar", tag=_short_tag(tag), value=value) from None
-        if tag == INT_TAG or tag == FLOAT_TAG:
-            if TRAP.match(value):
-                raise _BadScalar("yaml_11_number", value=value, number=result)
-            if result.__class__ is float and not math.isfinite(result):
-                raise _BadScalar("yaml_not_finite", value=value)
-        elif result.__class__ not in PLAIN:  # !!binary, !!set ...: not JSON data
-            raise _BadScalar("yaml_bad_scalar", tag=_short_tag(tag), value=value)
-        return result
 
     @staticmethod
     def node(stack: list, event) -> tuple:
@@ -280,11 +271,9 @@ class _Builder:
             raise self.error(event, "yaml_alias_bomb", limit=f"{limits.ALIAS_VALUES:,}")
         return value, size
 
-    def key(self, event, mark, key, mapping: Mapping, stack: list):
+    def bad_key(self, event, mark, key, mapping: Mapping, stack: list) -> _Skipped:
         """A mapping key must be a plain string, given once; YAML 1.1 reads `on`, `no`, `1` as
         other types. A bad key is reported and left out, with its value."""
-        if key.__class__ is str and event.__class__ is ScalarEvent and key not in mapping:
-            return key
         if event.__class__ is not ScalarEvent:
             problem = Problem(_mark_location(self.file, mark), "yaml_key_not_scalar")
         elif key is MergeKey:
@@ -298,6 +287,36 @@ class _Builder:
                               first=f"{first[1] + 1}:{first[2] + 1}")
         self.problems.append(problem.at_node(self.node(stack, event)))
         return _Skipped(getattr(event, "value", ""))
+
+
+@lru_cache(maxsize=4096)  # plans repeat their numbers, dates and booleans
+def _plain(value: str):
+    """What an unquoted scalar that may not be text reads as, as PyYAML resolves it."""
+    return _tagged(_RESOLVER.resolve(ScalarNode, value, (True, False)), value)
+
+
+def _tagged(tag: str, value: str):
+    """A scalar's value under its tag; _BadScalar when that is not plain data (JSON's)."""
+    if tag == STR_TAG or tag == TIMESTAMP_TAG:
+        return value
+    if tag == MERGE_TAG:
+        return MergeKey
+    node = ScalarNode(tag, value, None, None)
+    try:
+        result = _RESOLVER.yaml_constructors[tag](_RESOLVER, node)
+    except (KeyError, yaml.YAMLError, ValueError):
+        raise _BadScalar("yaml_bad_scalar", tag=_short_tag(tag), value=value) from None
+    if tag == INT_TAG or tag == FLOAT_TAG:
+        if TRAP.match(value):
+            raise _BadScalar("yaml_11_number", value=value, number=result)
+        if result.__class__ is float and not math.isfinite(result):
+            raise _BadScalar("yaml_not_finite", value=value)
+    elif result.__class__ not in PLAIN:  # !!binary, !!set ...: not JSON data
+        raise _BadScalar("yaml_bad_scalar", tag=_short_tag(tag), value=value)
+    return result
+
+
+_RESOLVER = yaml.CSafeLoader("")  # resolves and constructs single scalars: it holds no document
 
 
 class MergeKey:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -252,3 +253,21 @@ def test_a_company_overlay_changes_what_the_checks_expect(plans):
     result = run("check", "--today", "2026-06-30", "--rules", "company", "--lang", "en", cwd=plans)
     assert result.returncode == 1
     assert "60 days overdue, amount 50,000 CNY: its quadrant calls for 'Escalate the letters'" in result.stdout
+
+
+def test_checking_one_plan_imports_only_what_a_check_needs(tmp_path):
+    """A pre-commit hook starts a process per commit: with the rule set cached and a well-formed
+    plan, no process pool, no validator that explains errors, no site generator, no starter plan."""
+    sample = Path(__file__).parents[1] / "accounts" / "haidian_education_bureau.yaml"
+    (tmp_path / "plan.yaml").write_bytes(sample.read_bytes())
+    probe = ("import sys\nfrom playbook.cli import main\ncode = main(sys.argv[1:])\n"
+             "print(' '.join(sorted(sys.modules)), file=sys.stderr)\nsys.exit(code)\n")
+    for _ in range(2):  # the first run may fill the rule cache; a hook's runs find it filled
+        result = subprocess.run([sys.executable, "-c", probe, "check", "plan.yaml", "--today", "2026-11-20",
+                                 "--lang", "en"], cwd=tmp_path, capture_output=True, text=True)
+    assert "1 plan(s) checked" in result.stdout
+    loaded = set(result.stderr.split())
+    assert {"playbook.checker", "yaml", "jsonschema_rs"} <= loaded
+    top = {name.split(".")[0] for name in loaded}
+    assert not top & {"multiprocessing", "jsonschema", "jinja2", "mkdocs", "generator", "markdown"}
+    assert "playbook.starter" not in loaded

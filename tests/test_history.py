@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -165,18 +166,127 @@ def test_a_renamed_plan_keeps_its_history(repo):
     git("mv", "accounts/acme.yaml", "accounts/acme-group.yaml", cwd=repo)
     commit(repo, "2026-03-02", plan(stage="valid"), name="acme-group.yaml")
     assert [f["check"] for f in found(repo)] == ["stage_regression"]
+    renamed = str(repo / "accounts" / "acme-group.yaml")
+    assert [(v["date"], v["stage"]) for v in history.read([renamed])[renamed]["op1"]] == [
+        ("2026-01-05", "feasible"), ("2026-03-02", "valid")]
 
 
-def test_one_git_log_and_one_cat_file_for_every_plan(repo, monkeypatch):
+def stages(repo, name="acme.yaml") -> list[tuple[str, object]]:
+    """op1's (date, stage) in each version git holds of the plan."""
+    path = str(repo / "accounts" / name)
+    return [(v["date"], v["stage"]) for v in history.read([path])[path].get("op1", [])]
+
+
+def test_the_stage_is_followed_wherever_its_line_moves(repo):
+    commit(repo, "2026-01-05", plan(stage="potential"))
+    moved = ("account: {id: acme, name: 某某制造, tier: ordinary_account, owner: zhang}\n"
+             "opportunities:\n"
+             "- name: 产线改造\n"
+             "  stage_history:\n"
+             "  - stage: potential\n"  # a stage nested deeper is not the opportunity's
+             "    date: '2026-01-02'\n"
+             "  stage: valid\n"
+             "  id: op1\n")
+    commit(repo, "2026-02-02", moved)
+    assert stages(repo) == [("2026-01-05", "potential"), ("2026-02-02", "valid")]
+
+
+def test_a_malformed_old_version_is_left_out(repo):
+    commit(repo, "2026-01-05", plan(stage="potential"))
+    conflict = plan(stage="potential").replace("    stage: potential\n", "<<<<<<< HEAD\n    stage: potential\n"
+                                               "=======\n    stage: won\n>>>>>>> theirs\n")
+    commit(repo, "2026-02-02", conflict)
+    commit(repo, "2026-03-02", plan(stage="valid"))
+    assert stages(repo) == [("2026-01-05", "potential"), ("2026-03-02", "valid")]
+    assert [f["check"] for f in found(repo)] == []  # and the run goes on, silent
+
+
+def test_a_version_broken_outside_its_opportunities_still_counts(repo):
+    """The scan reads the opportunities alone; the YAML loader would have left the version out."""
+    commit(repo, "2026-01-05", plan(stage="valid"))
+    broken = plan(stage="feasible") + "contacts: [unclosed\n"
+    commit(repo, "2026-02-02", broken)
+    commit(repo, "2026-03-02", plan(stage="valid"))
+    assert history._loaded(broken.encode()) == {}
+    assert stages(repo) == [("2026-01-05", "valid"), ("2026-02-02", "feasible"), ("2026-03-02", "valid")]
+
+
+PLAIN = {  # shapes the scan reads itself
+    "as people write it": plan(extra="    stage_history:\n      - {stage: valid, date: 2026-01-02}\n"),
+    "as a YAML dumper writes it": ("opportunities:\n- id: op1\n  needs:\n  - kind: explicit_need\n"
+                                   "    stage: won\n  stage: valid\n  amount: 1.5e5\n  expected_close: '2026-06-30'\n"
+                                   "next_steps: []\n"),
+    "with comments and blank lines": ("# plan\nopportunities:  # two\n\n  - id: op1  # first\n"
+                                      "    # stage: won\n    stage: \"valid\"\n\n  - id: op2\n    amount: null\n"),
+    "a list written inline over two lines": ("opportunities:\n  - id: op1\n    scores: {urgency: 4,\n"
+                                             "             importance: 5}\n    stage: target\n"),
+    "words YAML 1.1 reads as other things": "opportunities:\n  - id: op1\n    stage: yes\n    amount: 010\n",
+    "an id that is no text": "opportunities:\n  - id: 12\n    stage: valid\n  - id: 机会二\n    stage: won\n",
+}
+UNUSUAL = {  # shapes the scan leaves to the loader
+    "inline opportunities": "opportunities:\n  - {id: op1, stage: valid}\n",
+    "a stage that runs on": "opportunities:\n  - id: op1\n    stage: valid\n      more\n",
+    "text quoted over two lines": 'opportunities:\n  - id: op1\n    name: "a\n    stage: won"\n    stage: valid\n',
+    "a stage given twice": "opportunities:\n  - id: op1\n    stage: valid\n    stage: won\n",
+    "a merge key": "base: &b {stage: won}\nopportunities:\n  - id: op1\n    <<: *b\n",
+    "an alias": "s: &s won\nopportunities:\n  - id: op1\n    stage: *s\n",
+    "a tab": "opportunities:\n  - id: op1\n    stage:\tvalid\n",
+    "Windows line ends": "opportunities:\r\n  - id: op1\r\n    stage: valid\r\n",
+    "an indented document": "  opportunities:\n    - id: op1\n      stage: valid\n",
+    "opportunities given twice": "opportunities:\n  - id: op1\nopportunities:\n  - id: op2\n",
+    "a dash on its own line": "opportunities:\n  -\n    id: op1\n",
+    "a broken line": "opportunities:\n  - id: op1\n    stage: [valid\n",
+}
+
+
+@pytest.mark.parametrize("text", PLAIN.values(), ids=PLAIN)
+def test_plain_versions_are_scanned_to_what_the_yaml_loader_reads(text):
+    data = text.encode()
+    assert history._scanned(data) == history._loaded(data) != {}
+
+
+@pytest.mark.parametrize("text", UNUSUAL.values(), ids=UNUSUAL)
+def test_versions_the_scan_cannot_vouch_for_are_read_by_the_yaml_loader(text):
+    data = text.encode()
+    assert history._scanned(data) is None
+    assert history._opportunities(("blob", data)) == ("blob", history._loaded(data))
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (Path(__file__).parents[1] / "accounts").glob("*.yaml")), ids=str)
+def test_the_sample_plans_are_scanned_to_what_the_yaml_loader_reads(path):
+    data = path.read_bytes()
+    assert history._scanned(data) == history._loaded(data) != {}
+
+
+def test_one_git_log_and_one_cat_file_for_every_plan_or_a_log_for_each_job(repo, monkeypatch):
     for name in "abcde":
         commit(repo, "2026-01-05", plan().replace("acme", name), name=f"{name}.yaml")
         commit(repo, "2026-02-02", plan(close="2026-07-31").replace("acme", name), name=f"{name}.yaml")
     started, popen = [], subprocess.Popen  # subprocess.run starts its process with Popen too
     monkeypatch.setattr(subprocess, "Popen", lambda args, **kw: started.append(args[:2]) or popen(args, **kw))
     trails = history.read([str(repo / "accounts" / f"{name}.yaml") for name in "abcde"])
-    assert started == [["git", "rev-parse"], ["git", "--literal-pathspecs"], ["git", "cat-file"]]
+    assert started == [["git", "rev-parse"], ["git", "log"], ["git", "cat-file"]]
     assert all(len(t["op1"]) == 2 for t in trails.values())
+    started.clear()
     assert history.read([str(repo / "accounts" / f"{name}.yaml") for name in "abcde"], jobs=2) == trails
+    assert sorted(started) == [["git", "cat-file"], ["git", "log"], ["git", "log"], ["git", "rev-list"],
+                               ["git", "rev-parse"]]  # the history cut in two, logged side by side
+
+
+def test_a_merged_branch_counts_once_on_the_day_it_was_merged_however_many_jobs(repo):
+    commit(repo, "2026-01-05", plan(stage="potential"))
+    commit(repo, "2026-01-06", plan().replace("acme", "beta"), name="beta.yaml")
+    git("checkout", "-q", "-b", "side", cwd=repo)
+    commit(repo, "2026-02-02", plan(stage="valid"))
+    commit(repo, "2026-02-09", plan(stage="feasible"))
+    git("checkout", "-q", "-", cwd=repo)
+    commit(repo, "2026-02-10", plan(close="2026-07-31").replace("acme", "beta"), name="beta.yaml")
+    stamp = "2026-03-02T12:00:00+08:00"
+    git("merge", "-q", "--no-ff", "-m", "merge", "side", cwd=repo, GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+    commit(repo, "2026-04-01", plan(stage="target"))
+    files = [str(repo / "accounts" / name) for name in ("acme.yaml", "beta.yaml")]
+    assert stages(repo) == [("2026-01-05", "potential"), ("2026-03-02", "feasible"), ("2026-04-01", "target")]
+    assert history.read(files, jobs=2) == history.read(files, jobs=3) == history.read(files)
 
 
 def test_findings_from_history_go_into_the_baseline(repo):

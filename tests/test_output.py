@@ -99,7 +99,8 @@ def project(tmp_path_factory):
     company.mkdir()
     (company / "limits.yaml").write_text("kind: opportunities\nthresholds:\n  - id: grading_score_max\n    value: 5\n",
                                          encoding="utf-8")
-    (work / "playbook.yaml").write_text(f"plans: ['{plans}']\nrules: ['{company}']\n", encoding="utf-8")
+    (work / "playbook.yaml").write_text(f"plans: ['{plans}']\nrules: ['{company}']\n"
+                                        "site_url: https://playbook.intranet.example/sales/\n", encoding="utf-8")  # a sitemap
     before = snapshot(plans, company, ROOT / "rules")
     check = subprocess.run([sys.executable, "-m", "playbook.cli", "check", "--today", TODAY], cwd=work,
                            capture_output=True, text=True, env=ENV)

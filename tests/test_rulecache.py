@@ -257,3 +257,19 @@ def test_a_cache_that_cannot_be_written_is_not_used(tmp_path, loads, monkeypatch
     assert cached_rules() is cached_rules() is loads.result
     assert loads.count == 2
     assert os.listdir(tmp_path) == (["file"] if where == "below a file" else [])
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_the_cache_leaves_the_garbage_collector_as_it_was(cache, loads, enabled):
+    """The collector pauses while the cached rule set is rebuilt, and only then."""
+    import gc
+
+    cached_rules()
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert_same(cached_rules(), load_rules())
+        assert loads.count == 1  # the second came from the cache
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

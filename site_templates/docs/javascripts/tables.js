@@ -1,7 +1,8 @@
-// Sortable, filterable tables (the accounts index): tablesort sorts on a click on a header; the
-// filter box hides the rows that do not contain what is typed. Runs on every page Material shows.
+// Sortable, filterable tables (the accounts index, `<table data-sortable>`): tablesort sorts on a
+// click on a header, and Material draws its sort arrows (its table styles need a table without a
+// class); the filter box hides the rows that do not contain what is typed. Runs on every page shown.
 document$.subscribe(function () {
-  document.querySelectorAll("table.playbook-sortable").forEach(function (table) {
+  document.querySelectorAll("table[data-sortable]").forEach(function (table) {
     if (table.dataset.ready) return;
     table.dataset.ready = "1";
     new Tablesort(table);
@@ -16,6 +17,7 @@ document$.subscribe(function () {
         row.hidden = wanted !== "" && row.textContent.toLowerCase().indexOf(wanted) < 0;
       });
     });
-    table.parentNode.insertBefore(filter, table);
+    var outer = table.closest(".md-typeset__scrollwrap") || table;  // above Material's scrolling wrapper
+    outer.parentNode.insertBefore(filter, outer);
   });
 });
