@@ -380,7 +380,8 @@ def init(args, lang: str) -> int:
         return _usage(lang, "cli_cannot_write", path=e.filename or args.dir, detail=e.strerror or str(e))
     for name, written in done:
         print(i18n.text("cli_init_wrote" if written else "cli_init_kept", lang, path=args.dir / name))
-    print(i18n.text("cli_init_next", lang, dir=args.dir))
+    here = args.dir.resolve() == Path.cwd().resolve()  # no "cd ." to tell
+    print(i18n.text("cli_init_next_here", lang) if here else i18n.text("cli_init_next", lang, dir=args.dir))
     return EXIT_OK
 
 
