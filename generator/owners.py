@@ -12,16 +12,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import yaml
-
 from playbook import rule_schemas
 from playbook.checker import stable_path
 
 from . import accounts, training
-from .site_config import templates_dir
+from .site_config import template_settings
 from .views import View
 
-SETTINGS = yaml.safe_load((templates_dir() / "owners.yaml").read_text(encoding="utf-8"))
+SETTINGS = template_settings("owners")
 FOLDER = "owners"
 
 

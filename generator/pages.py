@@ -104,7 +104,7 @@ def _section(view: View, kind: str) -> dict:
     collections, overview = [], None
     for name, schema in rule_schemas.collections(kind).items():
         items = view.rules.items(name, kind)
-        role = rule_schemas.all_collections()[name].get("x-role")
+        role = rule_schemas.role(name)
         if not items:
             continue
         if role == "overview":

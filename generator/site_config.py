@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +40,12 @@ def templates_dir() -> Path:
     """``site_templates/``: inside the installed package (``generator.site_templates``)."""
     with as_file(files("generator.site_templates")) as path:
         return Path(path)
+
+
+@cache
+def template_settings(name: str) -> dict:
+    """A settings file that ships beside the templates (``training.yaml``, ``owners.yaml``), read once."""
+    return yaml.safe_load((templates_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 def settings() -> Config:

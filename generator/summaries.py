@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from playbook import describe, rule_schemas
 
-from .site_config import templates_dir
+from .site_config import template_settings
 from .views import View
 
-SETTINGS = yaml.safe_load((templates_dir() / "training.yaml").read_text(encoding="utf-8"))["summary"]
+SETTINGS = template_settings("training")["summary"]
 _FIRST_SENTENCE = re.compile(r"^(.+?(?:[。！？]|[.!?](?=\s+[^\sa-z])))")  # "e.g. a" goes on
 
 
 def topic(view: View, kind: str) -> dict:
     """The gist of a kind (its overview item, in full), its decision tables, then its key numbers."""
     overviews = [view.rules.items(name, kind) for name in rule_schemas.collections(kind)
-                 if rule_schemas.all_collections()[name].get("x-role") == "overview"]
+                 if rule_schemas.role(name) == "overview"]
     return {"gist": [" ".join(item["description"][view.lang].split()) for items in overviews for item in items],
             "tables": [_table(view, name, kind, SETTINGS["rows"][name]) for name in rule_schemas.collections(kind)
                        if name in SETTINGS["rows"] and view.rules.items(name, kind)],

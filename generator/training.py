@@ -11,15 +11,13 @@ from __future__ import annotations
 import itertools
 from typing import NamedTuple
 
-import yaml
-
 from playbook import describe, facts, plan_schema, rule_schemas
 
 from . import quiz, summaries
-from .site_config import templates_dir
+from .site_config import template_settings
 from .views import View
 
-SETTINGS = yaml.safe_load((templates_dir() / "training.yaml").read_text(encoding="utf-8"))
+SETTINGS = template_settings("training")
 NOT_TAUGHT = set(SETTINGS["not_taught"])  # a kind holding these is reference or tooling, not the method
 MATRIX_FACTORS = tuple(SETTINGS["matrix_factors"])  # receivable cases around each threshold
 QUIZ = SETTINGS["quiz"]  # the multiple-choice questions: what they ask, the pass mark
@@ -85,13 +83,9 @@ def _topic(view: View, kind: str) -> dict:
               for name, title, items in _collections(view, kind)]
     return {"kind": kind, "title": _kind_title(view, kind),
             # what to learn: not the gist (the section opens with it) nor the numbers (in the questions)
-            "learn": [g["title"] for g in groups if g["name"] != "thresholds" and not _is_overview(g["name"])],
+            "learn": [g["title"] for g in groups if rule_schemas.role(g["name"]) is None],
             "groups": [g for g in groups if g["questions"]], "summary": summaries.topic(view, kind),
             "count": sum(len(g["questions"]) for g in groups)}
-
-
-def _is_overview(collection: str) -> bool:
-    return rule_schemas.all_collections()[collection].get("x-role") == "overview"
 
 
 def _entries(view: View, collection: str, item: dict, field: str) -> list[tuple[str, str | None]]:

@@ -94,6 +94,11 @@ def item_fields(collection: str) -> dict[str, dict]:
     return properties(all_collections()[collection]["items"])
 
 
+def role(collection: str) -> str | None:
+    """Where the site shows a collection (``x-role``): ``overview``, ``reference``, or None (the method)."""
+    return all_collections()[collection].get("x-role")
+
+
 def title(schema: dict, lang: str, fallback: str) -> str:
     """A schema's bilingual ``x-title`` in ``lang``, or ``fallback``."""
     t = schema.get("x-title") or resolve(schema).get("x-title")
