@@ -20,7 +20,7 @@ from functools import cache
 from . import facts as facts_module
 from . import i18n, plan_refs
 from .fastschema import FastSchema
-from .plan_schema import is_private, plan_enum_titles, plan_schema
+from .plan_schema import is_private, plan_enum_titles
 from .problems import Problem
 from .ruleset import RuleSet
 from .yamlload import Location, Mapping, YamlError, load_bytes, locate, read
@@ -149,7 +149,7 @@ class Checker:
         self.rules, self.today = rules, today
         self.observe = observe  # called with each well-formed plan (the portfolio counts stages)
         self.trails = trails  # --history: {file: {opportunity id: its versions}} (see history); None: no history
-        self.plan_validator = FastSchema(plan_schema(rules))
+        self.plan_validator = FastSchema(rules.plan_schema)
         self.severity = {c["id"]: (severity or {}).get(c["id"], c["severity"]) for c in rules.items("checks")}
         if calendar_lower:  # --calendar warning: what only a passing day causes is one severity lower
             for c in rules.items("checks"):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import errno
+import io
 import json
 import os
 import re
 import sys
 from pathlib import Path
 
-from . import __version__, baseline, batch, i18n, reporters
+from . import __version__, baseline, batch, i18n, limits, reporters
 from .checker import SEVERITIES, Checker, at_or_above
 from .config import Config, check_ids, load_config
 from .paths import PlanFiles, PlanPathError, plan_files
@@ -23,7 +25,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF}  # writing stdout failed
 
 
-def _lang_from_argv(argv: list[str]) -> str:
+def lang_from_argv(argv: list[str]) -> str:
     """The language asked for, read before the parser exists so that its help is in it too."""
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGS:
@@ -70,6 +72,8 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--against", metavar="REV", help=t("cli_against"))
     p.add_argument("--history", action="store_true", help=t("cli_history"))
     p.add_argument("--calendar", choices=("gate", "warning"), default="gate", help=t("cli_calendar"))
+    p.add_argument("--resident", action="store_true",
+                   help=i18n.text("cli_resident", lang, minutes=limits.RESIDENT_IDLE // 60))
     p = sub.add_parser("waivers", parents=[common], help=t("cli_waivers_help"), description=t("cli_waivers_help"))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=t("cli_check_paths"))
     p.add_argument("--today", type=date, default=dt.date.today(), metavar="YYYY-MM-DD", help=t("cli_today"))
@@ -123,7 +127,7 @@ def _positive(lang: str, most: int | None = None):
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    lang = _lang_from_argv(argv)
+    lang = lang_from_argv(argv)
     if sys.stdout is None:  # started with stdout closed: nothing could be said
         return _usage(lang, "cli_output_failed", detail=os.strerror(errno.EBADF))
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets it escaped
@@ -144,6 +148,19 @@ def main(argv: list[str] | None = None) -> int:
             _drop_stdout()
             return _usage(lang, "cli_output_failed", detail=e.strerror)
         return _usage(lang, "cli_os_error", detail=e.strerror or str(e), path=e.filename or "-")
+
+
+def prepare(argv: list[str]) -> None:
+    """Run ``playbook argv`` once with its output dropped, so that what its runs need is loaded and
+    compiled: the resident checker does this before it serves. Only a check that writes nothing
+    and reads no history (those are left to the runs themselves)."""
+    lang = lang_from_argv(argv)
+    args = build_parser(lang).parse_args(argv)
+    if args.command != "check" or args.update_baseline or args.against is not None:
+        return
+    args.history, args.jobs = False, 1
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        run(args, lang)
 
 
 def _drop_stdout() -> None:

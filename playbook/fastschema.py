@@ -15,6 +15,10 @@ import jsonschema_rs
 from .yamlload import Location
 
 
+# Each schema is compiled once per process: a resident checker (see resident) serves many runs.
+_COMPILED: dict[str, object] = {}
+
+
 class FastSchema:
     """Compiled when first used: a check run on one plan, as a pre-commit hook makes, compiles
     only the schemas that plan needs (each check's own only where the checks of a scope fail)."""
@@ -23,12 +27,19 @@ class FastSchema:
         self.source = schema
 
     @cached_property
+    def text(self) -> str:
+        return json.dumps(self.source)
+
+    @cached_property
     def schema(self) -> dict:
-        return json.loads(json.dumps(self.source))  # plain dicts and lists, as the Rust side takes them
+        return json.loads(self.text)  # plain dicts and lists, as the Rust side takes them
 
     @cached_property
     def fast(self):
-        return jsonschema_rs.validator_for(self.schema, validate_formats=True)  # a date must be a real one
+        compiled = _COMPILED.get(self.text)
+        if compiled is None:
+            compiled = _COMPILED[self.text] = jsonschema_rs.validator_for(self.schema, validate_formats=True)
+        return compiled  # validate_formats: a date must be a real one
 
     def is_valid(self, data) -> bool:
         return self.fast.is_valid(data)

@@ -5,13 +5,8 @@ The cache is keyed by content: the package version, the schemas and each layer's
 names and bytes. Where the layers are, or where the run starts, is not part of it: a position is
 kept as (rule file, line, column) with the rule file as its place in the run's list of them, and
 is shown relative to the working directory of the run that reads it, as ``load_rules`` would
-show it. Two checkouts of the same rules share one cache file.
-
-The file is JSON, which cannot run code when it is read (a pickle can). It is used only if it is
-a regular file that the user alone can have written and its checksum matches; anything else is
-rebuilt and replaced. The ``KEEP`` most recently used files are kept, older ones deleted. The
-cache lives in ``$PLAYBOOK_CACHE_DIR``, else ``$XDG_CACHE_HOME/playbook``, else
-``~/.cache/playbook``; one that cannot be read or written is simply not used.
+show it. Two checkouts of the same rules share one cache file. How the file is kept safe to read
+is ``cachefile``'s part.
 """
 
 from __future__ import annotations
@@ -20,17 +15,17 @@ import gc
 import hashlib
 import json
 import os
-import stat
 import struct
 import sys
-import tempfile
-import zlib
 from contextlib import suppress
 from importlib.resources import files as package_files
 from itertools import islice
 from pathlib import Path
 
 from . import __version__, limits
+from .cachefile import cache_dir
+from .cachefile import read as read_file
+from .cachefile import write as write_file
 from .paths import outside
 from .ruleset import RuleSet, default_rules_dir, display_path, load_rules, rule_files
 from .yamlload import Mapping, Sequence
@@ -39,11 +34,14 @@ FORMAT = "json-1"  # changes with the layout of the file, below
 KEEP = 8  # cache files kept: a few rule sets (branches, companies) used in turn
 
 
-def cache_dir() -> Path:
-    explicit = os.environ.get("PLAYBOOK_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "playbook"
+_KEPT: dict[tuple, RuleSet] | None = None  # in a process that keeps rule sets in memory (keep_in_memory)
+
+
+def keep_in_memory() -> None:
+    """From now on, keep every rule set this process loads, for its later runs: the resident checker's
+    runs are forks of one process (see resident)."""
+    global _KEPT
+    _KEPT = {} if _KEPT is None else _KEPT
 
 
 def cached_rules(overlays=()) -> RuleSet:
@@ -54,11 +52,13 @@ def cached_rules(overlays=()) -> RuleSet:
         path = cache_dir() / f"rules-{key}.json"
     except (OSError, RuntimeError):  # an unreadable rule file (load_rules says which), no home directory
         return load_rules(overlays)
-    rules = _read(path, files)
+    rules = (_KEPT or {}).get((key, *files)) or _read(path, files)
     if rules is None:
         rules = load_rules(overlays)
         if _inputs(layers)[0] == key:  # no rule file changed while it loaded
             _write(path, rules, files)
+    if _KEPT is not None:
+        _KEPT[(key, *files)] = rules
     return rules
 
 
@@ -86,7 +86,7 @@ def _inputs(layers: list[Path]) -> tuple[str, list[str]]:
     return digest.hexdigest()[:32], files
 
 
-# The file: the CRC-32 of the rest in hex, then a header and a body, one JSON document per line.
+# The file (inside cachefile's framing): a header and a body, one JSON document per line.
 # The body lists the items. Every Mapping and Sequence in it is a JSON object (a Sequence's keys
 # are its indexes), so that the parser hands each, children first, to one hook that rebuilds it.
 # The header says, in that order, which containers are Sequences ("s"), and holds their
@@ -123,16 +123,12 @@ def _encode(rules: RuleSet, files: list[str]) -> bytes:
                        "item_kind": rules.item_kind, "kinds": "".join(kinds),
                        "mapping_pos": _pack(mapping_pos), "sequence_pos": _pack(sequence_pos)},
                       ensure_ascii=False)
-    rest = f"{head}\n{json.dumps(items, ensure_ascii=False, separators=(',', ':'))}".encode()
-    return b"%08x\n" % zlib.crc32(rest) + rest
+    return f"{head}\n{json.dumps(items, ensure_ascii=False, separators=(',', ':'))}".encode()
 
 
 def _decode(data: bytes, files: list[str]) -> RuleSet:
-    start = data.index(b"\n") + 1
-    if int(data[:start], 16) != zlib.crc32(memoryview(data)[start:]):
-        raise ValueError("not the file that was written")
-    body = data.index(b"\n", start) + 1
-    head = json.loads(data[start:body])
+    body = data.index(b"\n") + 1
+    head = json.loads(data[:body])
     mapping_pos = _unpack(head["mapping_pos"], 5, files)
     sequence_pos = _unpack(head["sequence_pos"], 3, files)
     kinds = iter(head["kinds"])
@@ -177,52 +173,22 @@ def _unpack(text: str, width: int, files: list[str]):
 
 
 def _read(path: Path, files: list[str]) -> RuleSet | None:
-    """The rule set stored at ``path``; None unless it is a regular file that the user alone
-    can have written, and whole."""
+    """The rule set stored at ``path``, or None."""
+    data = read_file(path)
+    if data is None:
+        return None
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # no link, no waiting on a pipe
-        with open(fd, "rb") as f:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-                return None  # not a file, or one that someone else wrote or could have
-            rules = _decode(f.read(), files)
+        return _decode(data, files)
     except Exception:  # whatever is wrong with the file, it is rebuilt, not trusted
         return None
-    with suppress(OSError):
-        os.utime(path)  # recently used: kept by _evict
-    return rules
 
 
 def _write(path: Path, rules: RuleSet, files: list[str]) -> None:
-    """Store ``rules`` at ``path``, whole or not at all (runs may go side by side), readable by
-    the user alone; then evict old files."""
     try:
         data = _encode(rules, files)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix="rules-", suffix=".tmp", dir=path.parent)  # mode 0600
-        try:
-            with open(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        finally:
-            with suppress(FileNotFoundError):
-                os.unlink(tmp)  # left only if the write failed
-        _evict(path.parent, path)
-    except (OSError, struct.error):  # struct.error: a position past 65,535
-        pass
-
-
-def _evict(directory: Path, fresh: Path) -> None:
-    """Keep the ``KEEP`` most recently used cache files, ``fresh`` among them; delete the pickles
-    of earlier versions, which are never loaded."""
-
-    def used(path: Path) -> int:
-        try:
-            return path.stat().st_mtime_ns
-        except OSError:  # gone meanwhile
-            return 0
-
-    older = sorted((p for p in directory.glob("rules-*.json") if p != fresh), key=used, reverse=True)
-    for path in [*older[KEEP - 1:], *directory.glob("rules-*.pickle")]:
+    except struct.error:  # a position past 65,535
+        return
+    write_file(path, data, KEEP)
+    for old in path.parent.glob("rules-*.pickle"):  # earlier versions' files, which are never loaded
         with suppress(OSError):
-            path.unlink()
+            old.unlink()

@@ -66,6 +66,12 @@ class RuleSet:
         return self.collections["thresholds"][item_id]["value"]
 
     @cached_property
+    def plan_schema(self) -> dict:
+        """The plan schema of this rule set (see plan_schema), made once: read it, never change it."""
+        from .plan_schema import plan_schema  # it reads this module
+        return plan_schema(self)
+
+    @cached_property
     def ahp(self) -> dict[str, ahp.AhpResult]:
         """Every AHP item (one with ``criteria`` and a ``matrix``), weighed."""
         return {item["id"]: ahp.weigh_item(item)
