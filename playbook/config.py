@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
-from importlib.resources import files
 
 import yaml
 
+from . import SCHEMAS
 from .fastschema import FastSchema
 from .problems import Problem, ProblemsError
 from .ruleset import RuleSet
@@ -40,7 +39,7 @@ class Config:
 
 
 def _schema() -> dict:
-    return yaml.load(files("playbook.schemas").joinpath("config.yaml").read_bytes(), Loader=yaml.CSafeLoader)
+    return yaml.load((SCHEMAS / "config.yaml").read_bytes(), Loader=yaml.CSafeLoader)
 
 
 def load_config(path: str | None = None) -> Config:
@@ -79,6 +78,8 @@ def _has_toml_section() -> bool:
 
 
 def _toml(path: str) -> dict | None:
+    import tomllib  # here: most runs read no TOML
+
     try:
         document = tomllib.loads(read(path).decode("utf-8"))
     except YamlError as e:  # not a regular file, or not readable

@@ -5,7 +5,7 @@ from __future__ import annotations
 import locale
 import os
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 LANGS = ("zh", "en")
 
@@ -16,7 +16,7 @@ def _catalog() -> dict:
     of ``yaml.load``."""
     from .yamlload import load_bytes  # here, not above: yamlload's problems are worded by this module
 
-    path = files("playbook").joinpath("messages.yaml")
+    path = Path(__file__).with_name("messages.yaml")
     return load_bytes(path.read_bytes(), str(path), [])
 
 

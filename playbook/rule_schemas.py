@@ -8,12 +8,13 @@ as ``thresholds``) may appear in several kinds.
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from urllib.parse import urljoin
 
 import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from . import SCHEMAS
 
 BASE_URI = "https://schemas.playbook.example/rules/"
 
@@ -22,7 +23,7 @@ BASE_URI = "https://schemas.playbook.example/rules/"
 def _load() -> tuple[dict[str, dict], Registry]:
     kinds: dict[str, dict] = {}
     resources = []
-    for entry in sorted(files("playbook.schemas").joinpath("rules").iterdir(), key=lambda p: p.name):
+    for entry in sorted((SCHEMAS / "rules").iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
         schema = yaml.load(entry.read_bytes(), Loader=yaml.CSafeLoader)

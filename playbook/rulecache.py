@@ -18,11 +18,10 @@ import os
 import struct
 import sys
 from contextlib import suppress
-from importlib.resources import files as package_files
 from itertools import islice
 from pathlib import Path
 
-from . import __version__, limits
+from . import SCHEMAS, __version__, limits
 from .cachefile import cache_dir
 from .cachefile import read as read_file
 from .cachefile import write as write_file
@@ -67,7 +66,7 @@ def _inputs(layers: list[Path]) -> tuple[str, list[str]]:
     digest = hashlib.sha256()
     for part in (FORMAT, __version__, sys.version):
         digest.update(part.encode() + b"\0")
-    schemas = package_files("playbook.schemas")
+    schemas = SCHEMAS
     for entry in sorted([*schemas.iterdir(), *schemas.joinpath("rules").iterdir()], key=lambda e: str(e)):
         if entry.name.endswith(".yaml"):
             digest.update(entry.name.encode() + b"\0" + entry.read_bytes())

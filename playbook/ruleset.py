@@ -11,11 +11,9 @@ error points at the file and line that introduced it, whichever layer that was.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib.resources import as_file, files
 from pathlib import Path
 
 from . import ahp
@@ -26,9 +24,11 @@ from .yamlload import Location, Mapping, Sequence, YamlError, load_file, locate,
 
 
 def default_rules_dir() -> Path:
-    """Where the default rules are: inside the installed package."""
-    with as_file(files("playbook.default_rules")) as path:
-        return Path(path)
+    """Where the default rules are: inside the installed package (in a checkout's editable install,
+    its rules/ folder)."""
+    from . import default_rules
+
+    return Path(default_rules.__file__).parent
 
 
 def display_path(path: Path) -> str:
@@ -312,6 +312,8 @@ def _take_place(item: Mapping, collection: str, problems: list[Problem]) -> tupl
 def _typo_of(item: Mapping, collection: str, entries: dict[str, _Entry]) -> str:
     """For a new item that lacks fields every item of its collection has, the existing id of that
     collection it most likely misspells: one problem then, instead of a list of missing fields."""
+    import difflib
+
     from . import rule_schemas
     schema = rule_schemas.all_collections()[collection]["items"]
     required = {*schema.get("required", ()), *rule_schemas.resolve(schema).get("required", ())}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -10,5 +9,6 @@ def suggest(word: object, choices: Iterable[str]) -> str:
     """The closest of ``choices`` to ``word``, or an empty string when none is close."""
     if not isinstance(word, str):
         return ""
+    import difflib  # here: only a misspelt name needs it
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else ""
