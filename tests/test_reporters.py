@@ -251,7 +251,7 @@ def test_text_shows_hostile_text_escaped_on_its_own_line_and_starts_no_workflow_
            "no approach  https://playbook.intranet/checks/contact_approach/" in lines
     assert f"{HOSTILE_PATH_SHOWN}:1:1: error [plan_format{HOSTILE_SHOWN}] {HOSTILE_SHOWN}  " \
            f"https://playbook.intranet/checks/plan_format{HOSTILE_SHOWN}/" in lines
-    assert rf"    \x3a:{HOSTILE_SHOWN}: 30 opportunities, pass rate 0%; 30 closed, win rate 0% (preset 5%)" in lines
+    assert rf"    \x3a:{HOSTILE_SHOWN}: reached by 30, pass rate 0%; 30 closed, win rate 0% (preset 5%)" in lines
 
 
 def test_annotations_are_the_findings_and_nothing_else(hostile):
