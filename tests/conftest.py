@@ -3,8 +3,12 @@ company directory and loaded."""
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -67,3 +71,52 @@ def _rule_cache(tmp_path_factory):
     import os
 
     os.environ["PLAYBOOK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+# The browser tests' fixtures: Playwright driving Debian's Chromium (/usr/bin/chromium), both
+# installed by the project's own files (.ci/run, pyproject.toml). A missing browser fails.
+
+CHROMIUM = os.environ.get("PLAYBOOK_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "test-results"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+         "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The site of the sample plans and one broken plan, served on localhost."""
+    work = tmp_path_factory.mktemp("project")
+    (work / "playbook.yaml").write_text(
+        f"plans: ['{ROOT / 'accounts'}', '{ROOT / 'examples' / 'broken' / 'broken_pricing.yaml'}']\n", encoding="utf-8")
+    out = work / "site"
+    result = build_site(work, out)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).is_file(), f"no browser at {CHROMIUM}: install Debian's chromium (see .ci/run)"
+    from playwright.sync_api import sync_playwright  # here: only the browser tests load it
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, site):
+    """A page that records every request it makes, to hold the site to localhost."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    assert [u for u in page.requests if not u.startswith(site) and not u.startswith(("data:", "blob:"))] == []
+    context.close()

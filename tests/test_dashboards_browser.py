@@ -1,12 +1,11 @@
 """The accounts index, the dashboards and an owner page in a real browser (the served site and the
-browser of tests/test_browser.py): Material's table look, sorting and filtering, and no sideways
+browser of tests/conftest.py): Material's table look, sorting and filtering, and no sideways
 scrolling on a 390 px phone."""
 
 from __future__ import annotations
 
 import pytest
 
-from test_browser import browser, page, site  # noqa: F401 (fixtures: the same site, built once per module)
 
 PHONE = {"width": 390, "height": 844}
 

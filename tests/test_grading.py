@@ -16,7 +16,6 @@ from playbook import ahp, describe, facts, i18n, rule_schemas
 from playbook.ruleset import load_rules
 from generator.pages import build_pages
 
-from test_browser import browser, page, site  # noqa: F401  (the served sample site and Chromium)
 
 TODAY = dt.date(2026, 11, 20)
 MATRIX = "opportunity_grade_weights"

@@ -14,7 +14,6 @@ import pytest
 from conftest import build_site
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from test_browser import browser  # noqa: F401  (the fixture: Debian's Chromium driven by Playwright)
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile" / "hostile_plan.yaml"

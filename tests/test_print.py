@@ -1,6 +1,6 @@
 """Every training summary, printed from Debian's Chromium to an A4 PDF in both languages, is one
 page, at 9pt or more, with no text cut off: the summary is a decision aid to carry, not a page
-that fits by hiding the end of its lines. A missing browser fails (see test_browser.py)."""
+that fits by hiding the end of its lines. A missing browser fails (see conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 from generator import training
 from generator.views import View
 from playbook.ruleset import load_rules
-from test_browser import browser, site  # noqa: F401  (fixtures: the sample site served, the browser)
 
 KINDS = training.taught_kinds(View(load_rules(), "en"))
 A4_TEXT = {"width": 718, "height": 1047}  # px: 210 x 297 mm less the 10 mm margins of @page, at 96 px per inch

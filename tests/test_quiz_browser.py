@@ -1,12 +1,12 @@
 """The training quizzes in a real browser: home -> learning path -> a quiz answered -> the score ->
 a reload keeps it, on the quiz and on the learning path; a missed question comes back first.
-The site, the browser and the page (held to localhost) are test_browser.py's fixtures."""
+The site, the browser and the page (held to localhost) are conftest.py's fixtures."""
 
 from __future__ import annotations
 
 import re
 
-from test_browser import SCREENSHOTS, browser, page, site  # noqa: F401 (fixtures)
+from conftest import SCREENSHOTS
 
 
 def answer(question, right: bool) -> None:

@@ -17,7 +17,6 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import build_site
-from test_browser import browser, page  # noqa: F401 (fixtures: Chromium, and a page held to localhost)
 
 from playbook.ruleset import load_rules
 
