@@ -12,10 +12,11 @@ cannot be read or written is simply not used.
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import zlib
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
@@ -68,6 +69,20 @@ def write(path: Path, data: bytes, keep: int) -> None:
         _evict(path, f"{kind}-*{path.suffix}", keep)
     except OSError:
         pass
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused while a cache is decoded: building the many containers
+    of a cache file, all of which stay, would otherwise set it off again and again, each time to
+    find nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _evict(fresh: Path, pattern: str, keep: int) -> None:

@@ -22,6 +22,14 @@ give them, and only the few words they hold go through the loader. A version the
 for is read by the loader whole. What the scan takes is what the loader would; the one difference:
 a version broken outside its opportunities (a bad line among its contacts) still gives its
 opportunities, where the loader would give nothing.
+
+Walking the history costs git more than all the rest, so what a read found is kept for the next
+one, in the cache directory of ``cachefile`` (one file per checkout): each commit of the line, with
+its date and what it changed, and the opportunities of each version read. Both are keyed by git's
+own ids, which fix a commit's content and parents and a blob's bytes, so a kept entry never goes
+stale: a later read logs only the commits above the newest one it has on the line (the line of a
+rebased or reset branch meets the kept one lower down, or not at all) and reads only the versions
+it has not read. The file keeps the line of its last read, and the versions that line holds.
 """
 
 from __future__ import annotations
@@ -30,20 +38,28 @@ import concurrent.futures
 import contextlib
 import datetime as dt
 import functools
+import hashlib
+import json
 import multiprocessing
 import os
 import re
 import subprocess
 import threading
+from pathlib import Path
+from typing import NamedTuple
 
-from . import limits
+from . import __version__, cachefile, limits
 from .facts import _date
 from .ruleset import RuleSet
 from .yamlload import YamlError, load_bytes
 
 SCOPE = "opportunities[*]"  # the elements that have a history
 FIELDS = ("stage", "amount", "expected_close")  # what a trail keeps of each version
+VERSION = ("date", *FIELDS)  # a version in a trail
+WIDTH = 1 + len(FIELDS)  # an opportunity in the cache: its id, then its fields (see _flat)
 CHUNK = 64  # versions a worker reads at a time
+FORMAT = "json-1"  # changes with the layout of the cache file (see _store)
+KEEP = 4  # cache files kept: a few checkouts
 
 # What the scan of a version reads (see the module's docstring); anything else goes to the loader.
 # The text is scanned with a line break before it, so that every line starts after a "\n".
@@ -57,6 +73,16 @@ KEPT = "(?:" + "|".join(("id", *FIELDS)) + ")"  # the fields a trail keeps, and 
 WORD = re.compile(r"""(?:(\w[\w.+-]*)|'([^'\n]*)'|"([^"\\\n]*)")(?: +#.*| *)$""")  # a value kept
 
 
+class Line(NamedTuple):
+    """Commits of the first-parent line, newest first, as three lists in step: each one's id, date
+    (``%cs``) and changes, ``[status, blob, path]`` (``[status, blob, old path, new path]`` for a
+    rename or a copy)."""
+
+    commits: list[str]
+    dates: list[str]
+    changes: list[list[list[str]]]
+
+
 class Unavailable(Exception):
     """No history can be read: a message code and its fields say why; the run goes on without it."""
 
@@ -68,8 +94,8 @@ class Unavailable(Exception):
 def read(files: list[str], jobs: int = 1) -> dict[str, dict[str, list[dict]]]:
     """The trails of each plan's opportunities, ``{file: {opportunity id: [version, ...]}}``, from
     the repository that holds the first plan: ``git log`` finds the versions of every plan (one, or
-    ``jobs`` side by side), one ``git cat-file --batch`` reads them, ``jobs`` processes parse them. A
-    plan git does not hold has none."""
+    ``jobs`` side by side), one ``git cat-file --batch`` reads them, ``jobs`` processes parse them;
+    only what the cache does not hold yet. A plan git does not hold has none."""
     if not files:
         return {}
     here = os.path.dirname(os.path.abspath(files[0]))
@@ -89,31 +115,64 @@ def read(files: list[str], jobs: int = 1) -> dict[str, dict[str, list[dict]]]:
         return {}
     if not head:
         return {}  # nothing committed yet
-    versions = _versions(_log(top, head, jobs))
+    cache = _cache_path(top)
+    cached, found = _load(cache)  # found: each version read, its opportunities (see _flat)
+    base = _base(top, head, cached.commits)
+    kept = Line(*(part[base:] for part in cached)) if base is not None else Line([], [], [])
+    stop = kept.commits[0] if kept.commits else None  # the newest commit the cache has on the line
+    new = _commits(_log(top, head, stop, jobs)) if stop != head else Line([], [], [])
+    line = Line(*(above + below for above, below in zip(new, kept)))
+    versions = _versions(line)
     wanted = {p: versions.get(p, []) for p in inside.values()}
     # each plan's versions together: git keeps them as deltas of one another, so each is read from the last
-    opportunities = _read_blobs(top, list(dict.fromkeys(blob for found in wanted.values() for _, blob in found)), jobs)
+    unread = dict.fromkeys(blob for found_at in wanted.values() for _, blob in found_at if blob not in found)
+    fresh = {blob: _flat(opportunities) for blob, opportunities in _read_blobs(top, list(unread), jobs).items()}
+    found.update(fresh)
+    if cache and (new.commits or fresh or base):
+        _store(cache, line, found, fresh)
     trails = {}
-    for file, path in inside.items():
-        trail = trails[file] = {}
-        for date, blob in wanted[path]:
-            for opportunity_id, fields in opportunities.get(blob, {}).items():
-                trail.setdefault(opportunity_id, []).append({"date": date, **fields})
+    with cachefile.collector_paused():  # twice as fast a warm read
+        for file, path in inside.items():
+            trail = trails[file] = {}
+            for date, blob in wanted[path]:
+                opportunities = found.get(blob, [])
+                for k in range(0, len(opportunities), WIDTH):
+                    version = dict(zip(VERSION, [date, *opportunities[k + 1:k + WIDTH]]))
+                    trail.setdefault(opportunities[k], []).append(version)
     return trails
 
 
-def _log(top: str, head: str, jobs: int) -> bytes:
-    """What each commit of the first-parent line changed, newest first, from ``git log --raw``: of
-    every path, for a pathspec would make git compare each commit's trees twice (once to choose the
-    commits, once for the changes). With ``jobs`` above 1 the line is cut into as many stretches,
-    logged side by side."""
-    stretches = [[head]]
+def _base(top: str, head: str, cached: list[str]) -> int | None:
+    """Where the first-parent line of ``head`` meets the cached one (newest first): the index in
+    ``cached`` of the newest commit on both, or None. A commit's id fixes its parents, so below it
+    the two lines are the same."""
+    if not cached:
+        return None
+    if head in cached:
+        return cached.index(head)  # nothing new, or the branch reset to an older commit
+    above = _git(["rev-list", "--first-parent", "--parents", f"{cached[0]}..{head}"], top)
+    lines = above.stdout.split(b"\n")[:-1]
+    if not above.returncode and lines and lines[-1].split()[1:2] == [cached[0].encode()]:
+        return 0  # commits on top of the cached line: the oldest of them has its newest as first parent
+    listed = _git(["rev-list", "--first-parent", head], top)  # rebased, amended, or another repository
+    if listed.returncode:
+        raise Unavailable("history_git_failed", detail=_detail(listed.stderr, listed.returncode))
+    index = {commit: k for k, commit in enumerate(cached)}
+    return next((index[c] for c in listed.stdout.decode().split() if c in index), None)
+
+
+def _log(top: str, head: str, stop: str | None, jobs: int) -> bytes:
+    """What each commit of the first-parent line changed, newest first, from ``head`` down to
+    ``stop`` (left out) or the first commit, from ``git log --raw``: of every path, for a pathspec
+    would make git compare each commit's trees twice (once to choose the commits, once for the
+    changes). With ``jobs`` above 1 the line is cut into as many stretches, logged side by side."""
+    until = [f"^{stop}"] if stop else []
+    stretches = [[head, *until]]
     if jobs > 1:
-        line = _git(["rev-list", "--first-parent", head], top).stdout.split()
+        line = _git(["rev-list", "--first-parent", head, *until], top).stdout.decode().split()
         starts = line[::-(-len(line) // jobs)]
-        stretches = [[start.decode(), *(f"^{end.decode()}" for end in starts[k + 1:k + 2])]
-                     for k, start in enumerate(starts)]
-    args = ["log", "-z", "--first-parent", "--raw", "--no-abbrev", "-M", "--format=%cs", "--no-color",
+        stretches = [[start, f"^{end}"] if end else [start] for start, end in zip(starts, [*starts[1:], stop])]
+    args = ["log", "-z", "--first-parent", "--raw", "--no-abbrev", "-M", "--format=%H %cs", "--no-color",
             "--no-show-signature"]
     with concurrent.futures.ThreadPoolExecutor(len(stretches)) as pool:
         logs = list(pool.map(lambda stretch: _git([*args, *stretch], top), stretches))
@@ -136,34 +195,97 @@ def _detail(stderr: bytes, code: int) -> str:
     return lines[-1].removeprefix("fatal: ") if lines else f"exit {code}"
 
 
-def _versions(log: bytes) -> dict[str, list[tuple[str, str]]]:
-    """Each path's versions, oldest first, as (commit date, blob), from ``git log -z --raw
-    --format=%cs``: a date, then ``:MODE MODE OLD NEW STATUS`` and its path (two for a rename) per
-    file changed. A renamed plan keeps the versions of its old name."""
-    commits: list[tuple[str, list]] = []
+def _commits(log: bytes) -> Line:
+    """The commits of ``git log -z --raw --format="%H %cs"``: per commit, its id and date, then
+    ``:MODE MODE OLD NEW STATUS`` and its path (two for a rename or a copy) per file changed."""
+    line = Line([], [], [])
     tokens = iter(log.split(b"\0"))
     for token in tokens:
         token = token.lstrip(b"\n")
         if token.startswith(b":"):
             blob, status = token.split(b" ")[3:5]
             paths = [next(tokens), next(tokens)] if status[:1] in (b"R", b"C") else [next(tokens)]
-            commits[-1][1].append((status[:1], blob.decode(), [os.fsdecode(p) for p in paths]))
+            line.changes[-1].append([status[:1].decode(), blob.decode(), *map(os.fsdecode, paths)])
         elif token:
-            commits.append((token.decode(), []))
+            commit, date = token.decode().split(" ")
+            line.commits.append(commit)
+            line.dates.append(date)
+            line.changes.append([])
+    return line
+
+
+def _versions(line: Line) -> dict[str, list[tuple[str, str]]]:
+    """Each path's versions, oldest first, as (commit date, blob). A renamed plan keeps the versions
+    of its old name."""
     versions: dict[str, list[tuple[str, str]]] = {}
-    for date, changes in reversed(commits):
-        for status, blob, paths in changes:
-            if status == b"R":
+    for date, changes in zip(reversed(line.dates), reversed(line.changes)):
+        for status, blob, *paths in changes:
+            if status == "R":
                 versions[paths[1]] = versions.pop(paths[0], [])
-            if status != b"D":
+            if status != "D":
                 versions.setdefault(paths[-1], []).append((date, blob))
     return versions
+
+
+# The cache file (inside cachefile's framing): one JSON object, {"commits": [...], "dates": [...],
+# "changes": [...], "blobs": {blob: [id, stage, amount, expected_close, id, ...]}}, the first three
+# a Line, the last the opportunities of each version read, flat (see _flat). Lists of strings
+# rather than an object per version: 150,000 versions decode in one json.loads in a fraction of a
+# second. Only the versions the line holds are kept, and only those whose fields are plain values
+# that JSON gives back as they were.
+
+def _cache_path(top: str) -> Path | None:
+    """The cache file of the checkout at ``top`` (the real path, as git gives it): one per checkout,
+    for the file keeps a single line, and two checkouts on different branches would take turns
+    dropping each other's newest commits. The package version is part of the key, for the
+    versions' opportunities are what this code reads in them."""
+    key = hashlib.sha256(b"\0".join((FORMAT.encode(), __version__.encode(), os.fsencode(top)))).hexdigest()[:32]
+    try:
+        return cachefile.cache_dir() / f"history-{key}.json"
+    except RuntimeError:  # no home directory: no cache
+        return None
+
+
+def _load(path: Path | None) -> tuple[Line, dict[str, list]]:
+    """The line and the versions' opportunities kept at ``path``; none if the file is missing, not
+    to be trusted (``cachefile.read``) or not what _store writes."""
+    data = cachefile.read(path) if path else None
+    if data is not None:
+        try:
+            with cachefile.collector_paused():
+                kept = json.loads(data)
+            line, blobs = Line(kept["commits"], kept["dates"], kept["changes"]), kept["blobs"]
+            if all(isinstance(part, list) and len(part) == len(line.commits) for part in line) \
+                    and isinstance(blobs, dict):
+                return line, blobs
+        except Exception:  # whatever is wrong with the file, it is rebuilt, not trusted
+            pass
+    return Line([], [], []), {}
+
+
+def _store(path: Path, line: Line, found: dict[str, list], fresh: dict[str, list]) -> None:
+    """Keep ``line`` and the opportunities of the versions on it for the next read: of those read
+    now (``fresh``), the ones whose values are plain (those read before were when they were kept)."""
+    held = {change[1] for changes in line.changes for change in changes}
+    blobs = {blob: kept for blob, kept in found.items() if blob in held and (
+        blob not in fresh or all(value is None or type(value) in (str, int, float, bool) for value in kept))}
+    data = json.dumps({"commits": line.commits, "dates": line.dates, "changes": line.changes, "blobs": blobs},
+                      separators=(",", ":"))
+    cachefile.write(path, data.encode(), KEEP)
+
+
+def _flat(opportunities: dict[str, dict]) -> list:
+    """One version's opportunities as the cache keeps them: each one's id then its FIELDS, in a list."""
+    return [value for opportunity_id, fields in opportunities.items()
+            for value in (opportunity_id, *(fields[f] for f in FIELDS))]
 
 
 def _read_blobs(top: str, blobs: list[str], jobs: int) -> dict[str, dict[str, dict]]:
     """The opportunities of each blob, read by one ``git cat-file --batch`` (fed from a thread, so
     that neither side waits on a full pipe). Reading YAML is what costs: with ``jobs`` above 1 it
     is spread over worker processes, forked before git starts so that none holds git's pipes."""
+    if not blobs:
+        return {}  # all read before: no workers, no git
     with multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else contextlib.nullcontext() as pool:
         git = subprocess.Popen(["git", "cat-file", "--batch", "--buffer"], cwd=top, stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

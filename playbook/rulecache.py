@@ -11,7 +11,6 @@ is ``cachefile``'s part.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -22,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 
 from . import SCHEMAS, __version__, limits
-from .cachefile import cache_dir
+from .cachefile import cache_dir, collector_paused
 from .cachefile import read as read_file
 from .cachefile import write as write_file
 from .paths import outside
@@ -141,23 +140,12 @@ def _decode(data: bytes, files: list[str]) -> RuleSet:
             value.pos = list(islice(sequence_pos, len(value)))
         return value
 
-    items = iter(_without_collection(lambda: json.loads(data[body:], object_hook=container)))
+    with collector_paused():
+        items = iter(json.loads(data[body:], object_hook=container))
     if any(next(rest, None) for rest in (kinds, mapping_pos, sequence_pos)):
         raise ValueError("positions left over")
     collections = {c: dict(zip(ids, items)) for c, ids in head["collections"].items()}
     return RuleSet(collections, head["item_kind"], files)
-
-
-def _without_collection(make):
-    """``make()`` with the cyclic garbage collector paused: building thousands of containers that
-    all stay would otherwise set it off again and again, each time to find nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return make()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _pack(numbers: list[int]) -> str:

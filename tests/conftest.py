@@ -65,6 +65,14 @@ def company(tmp_path, monkeypatch):
     return load
 
 
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """A cache directory of the test's own (the rule set, the history)."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("PLAYBOOK_CACHE_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _rule_cache(tmp_path_factory):
     """The rule-set cache of every run in the suite goes to a temporary directory, not the user's."""

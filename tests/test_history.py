@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from generator.accounts import Checked
 from generator.pages import build_pages
-from playbook import history
+from playbook import cachefile, history
 from playbook.checker import Checker
 from playbook.ruleset import load_rules
 
@@ -258,7 +261,7 @@ def test_the_sample_plans_are_scanned_to_what_the_yaml_loader_reads(path):
     assert history._scanned(data) == history._loaded(data) != {}
 
 
-def test_one_git_log_and_one_cat_file_for_every_plan_or_a_log_for_each_job(repo, monkeypatch):
+def test_one_git_log_and_one_cat_file_for_every_plan_or_a_log_for_each_job(repo, cache, monkeypatch, tmp_path):
     for name in "abcde":
         commit(repo, "2026-01-05", plan().replace("acme", name), name=f"{name}.yaml")
         commit(repo, "2026-02-02", plan(close="2026-07-31").replace("acme", name), name=f"{name}.yaml")
@@ -268,12 +271,16 @@ def test_one_git_log_and_one_cat_file_for_every_plan_or_a_log_for_each_job(repo,
     assert started == [["git", "rev-parse"], ["git", "log"], ["git", "cat-file"]]
     assert all(len(t["op1"]) == 2 for t in trails.values())
     started.clear()
+    monkeypatch.setenv("PLAYBOOK_CACHE_DIR", str(tmp_path / "another cache"))  # cold again
     assert history.read([str(repo / "accounts" / f"{name}.yaml") for name in "abcde"], jobs=2) == trails
     assert sorted(started) == [["git", "cat-file"], ["git", "log"], ["git", "log"], ["git", "rev-list"],
                                ["git", "rev-parse"]]  # the history cut in two, logged side by side
+    started.clear()
+    assert history.read([str(repo / "accounts" / f"{name}.yaml") for name in "abcde"], jobs=2) == trails
+    assert started == [["git", "rev-parse"]]  # all of it from the cache
 
 
-def test_a_merged_branch_counts_once_on_the_day_it_was_merged_however_many_jobs(repo):
+def test_a_merged_branch_counts_once_on_the_day_it_was_merged_however_many_jobs(repo, no_cache):
     commit(repo, "2026-01-05", plan(stage="potential"))
     commit(repo, "2026-01-06", plan().replace("acme", "beta"), name="beta.yaml")
     git("checkout", "-q", "-b", "side", cwd=repo)
@@ -287,6 +294,205 @@ def test_a_merged_branch_counts_once_on_the_day_it_was_merged_however_many_jobs(
     files = [str(repo / "accounts" / name) for name in ("acme.yaml", "beta.yaml")]
     assert stages(repo) == [("2026-01-05", "potential"), ("2026-03-02", "feasible"), ("2026-04-01", "target")]
     assert history.read(files, jobs=2) == history.read(files, jobs=3) == history.read(files)
+
+
+@pytest.fixture
+def no_cache(tmp_path, monkeypatch) -> str:
+    """A cache directory that cannot be made (it would be inside a file), so every read is cold."""
+    (tmp_path / "a file").write_text("", encoding="utf-8")
+    directory = str(tmp_path / "a file" / "cache")
+    monkeypatch.setenv("PLAYBOOK_CACHE_DIR", directory)
+    return directory
+
+
+@pytest.fixture
+def walked(monkeypatch) -> SimpleNamespace:
+    """What the reads ask git for: the commits logged, the ``git log`` ranges, the versions read."""
+    seen = SimpleNamespace(commits=[], ranges=[], blobs=[])
+    commits, log, read_blobs = history._commits, history._log, history._read_blobs
+
+    def logged(*args):
+        line = commits(*args)
+        seen.commits.extend(line.commits)
+        return line
+
+    monkeypatch.setattr(history, "_commits", logged)
+    monkeypatch.setattr(history, "_log", lambda top, head, stop, jobs: seen.ranges.append((head, stop))
+                        or log(top, head, stop, jobs))
+    monkeypatch.setattr(history, "_read_blobs", lambda top, blobs, jobs: seen.blobs.extend(blobs)
+                        or read_blobs(top, blobs, jobs))
+    return seen
+
+
+def cold_read(files: list[str], jobs: int = 1) -> dict:
+    """What a read gives with no cache."""
+    with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as empty:
+        patch.setenv("PLAYBOOK_CACHE_DIR", empty)
+        return history.read(files, jobs)
+
+
+def head(repo) -> str:
+    return git("rev-parse", "HEAD", cwd=repo).strip()
+
+
+def cache_file(cache: Path) -> Path:
+    [path] = cache.glob("history-*.json")
+    return path
+
+
+def test_a_second_read_gives_the_same_without_walking_the_history_again(repo, cache, walked):
+    commit(repo, "2026-01-05", plan(stage="potential"))
+    commit(repo, "2026-02-02", plan(stage="valid"))
+    commit(repo, "2026-03-02", plan().replace("acme", "beta"), name="beta.yaml")
+    files = [str(repo / "accounts" / name) for name in ("acme.yaml", "beta.yaml")]
+    first = history.read(files)
+    assert len(walked.commits) == 3 and len(walked.blobs) == 3
+    assert first == cold_read(files)
+    walked.commits.clear(), walked.blobs.clear()
+    assert history.read(files) == history.read(files, jobs=2) == first
+    assert walked.commits == walked.blobs == []
+    assert oct(cache_file(cache).stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_new_commits_are_logged_and_read_alone(repo, cache, walked, jobs):
+    commit(repo, "2026-01-05", plan(stage="potential"))
+    commit(repo, "2026-02-02", plan(stage="valid"))
+    files = [str(repo / "accounts" / name) for name in ("acme.yaml", "beta.yaml")]
+    history.read(files, jobs)
+    cached = head(repo)
+    walked.commits.clear(), walked.ranges.clear(), walked.blobs.clear()
+    commit(repo, "2026-03-02", plan(stage="feasible"))
+    commit(repo, "2026-03-09", plan().replace("acme", "beta"), name="beta.yaml")
+    commit(repo, "2026-04-01", plan(stage="target"))
+    trails = history.read(files, jobs)
+    assert len(walked.commits) == 3 and walked.ranges == [(head(repo), cached)]
+    assert len(walked.blobs) == 3  # the versions committed since
+    assert trails == cold_read(files, jobs) == cold_read(files)
+    assert [v["stage"] for v in trails[files[0]]["op1"]] == ["potential", "valid", "feasible", "target"]
+
+
+def rewrite_last(repo):
+    git("reset", "-q", "--hard", "HEAD~1", cwd=repo)
+    commit(repo, "2026-03-03", plan(stage="won"))
+
+
+def rewrite_two(repo):
+    git("reset", "-q", "--hard", "HEAD~2", cwd=repo)
+    commit(repo, "2026-02-03", plan(stage="feasible", amount=90000))
+    commit(repo, "2026-03-03", plan(stage="target"))
+
+
+def reset_back(repo):
+    git("reset", "-q", "--hard", "HEAD~1", cwd=repo)
+
+
+def rewrite_all(repo):
+    git("checkout", "-q", "--orphan", "fresh", cwd=repo)
+    commit(repo, "2026-01-06", plan(stage="target"))
+
+
+@pytest.mark.parametrize("rewrite, logged", [(rewrite_last, 1), (rewrite_two, 2), (reset_back, 0), (rewrite_all, 1)],
+                         ids=["amended", "rebased", "reset", "a line of its own"])
+def test_a_rewritten_line_reads_as_a_cold_read_of_it(repo, cache, walked, rewrite, logged):
+    commit(repo, "2026-01-05", plan(stage="potential"))
+    commit(repo, "2026-02-02", plan(stage="valid"))
+    commit(repo, "2026-03-02", plan(stage="feasible"))
+    files = [str(repo / "accounts" / "acme.yaml")]
+    history.read(files)
+    dropped = head(repo)
+    rewrite(repo)
+    expected = cold_read(files)
+    walked.commits.clear()
+    assert history.read(files) == expected
+    assert len(walked.commits) == logged  # the commits above where the lines meet
+    kept = json.loads(cachefile.read(cache_file(cache)))["commits"]
+    assert kept == git("rev-list", "--first-parent", "HEAD", cwd=repo).split() and dropped not in kept
+
+
+def untrusted_as_corrupted(path: Path, data: bytes) -> None:
+    cachefile.write(path, data, 8)
+    path.write_bytes(path.read_bytes().replace(b'"2025-01-05"', b'"2024-01-05"'))  # a byte changed since
+
+
+def untrusted_as_group_writable(path: Path, data: bytes) -> None:
+    cachefile.write(path, data, 8)
+    path.chmod(0o620)
+
+
+def untrusted_as_someone_elses(path: Path, data: bytes) -> None:
+    if os.getuid() != 0:
+        pytest.skip("only root can give a file away")
+    cachefile.write(path, data, 8)
+    os.chown(path, 65534, -1)
+
+
+def untrusted_as_not_a_cache(path: Path, data: bytes) -> None:
+    cachefile.write(path, b'{"commits": "' + data[:20].hex().encode() + b'"}', 8)
+
+
+@pytest.mark.parametrize("spoil", [untrusted_as_corrupted, untrusted_as_group_writable, untrusted_as_someone_elses,
+                                   untrusted_as_not_a_cache],
+                         ids=["corrupted", "group-writable", "someone else's", "not what it writes"])
+def test_a_cache_file_that_cannot_be_trusted_is_ignored_and_rewritten(repo, cache, walked, spoil):
+    commit(repo, "2026-01-05", plan(stage="potential"))
+    commit(repo, "2026-02-02", plan(stage="valid"))
+    files = [str(repo / "accounts" / "acme.yaml")]
+    truth = history.read(files)
+    path = cache_file(cache)
+    forged = cachefile.read(path).replace(b'"2026-01-05"', b'"2025-01-05"')
+    cachefile.write(path, forged, 8)
+    assert history.read(files)[files[0]]["op1"][0]["date"] == "2025-01-05"  # a trusted file is used as it is
+    spoil(path, forged)
+    walked.commits.clear()
+    assert history.read(files) == truth and len(walked.commits) == 2
+    assert json.loads(cachefile.read(path))["dates"] == ["2026-02-02", "2026-01-05"]  # written anew
+
+
+def test_without_a_cache_that_can_be_written_the_read_still_works(repo, no_cache, walked):
+    commit(repo, "2026-01-05", plan(stage="feasible"))
+    commit(repo, "2026-03-02", plan(stage="valid"))
+    files = [str(repo / "accounts" / "acme.yaml")]
+    assert history.read(files) == history.read(files) and len(walked.commits) == 4  # walked each time
+    result = check(repo, "--history", PLAYBOOK_CACHE_DIR=no_cache)
+    assert result.stderr == "" and "[stage_regression]" in result.stdout
+
+
+def test_the_cache_of_another_repository_is_not_used(repo, cache):
+    commit(repo, "2026-01-05", plan(stage="potential"))
+    commit(repo, "2026-02-02", plan(stage="valid"))
+    files = [str(repo / "accounts" / "acme.yaml")]
+    history.read(files)
+    shutil.rmtree(repo / ".git")  # another repository in the same place, with a plan of the same name
+    git("init", "-q", cwd=repo)
+    for key, value in (("user.name", "Test"), ("user.email", "test@example.com"), ("commit.gpgsign", "false")):
+        git("config", key, value, cwd=repo)
+    commit(repo, "2026-04-01", plan(stage="target"))
+    assert history.read(files) == cold_read(files) == {files[0]: {"op1": [
+        {"date": "2026-04-01", "stage": "target", "amount": 100000, "expected_close": "2026-06-30"}]}}
+
+
+def test_a_field_json_would_not_give_back_as_it_was_is_read_again(repo, cache, walked):
+    commit(repo, "2026-01-05", plan(stage="[valid, won]"))
+    commit(repo, "2026-02-02", plan(stage="valid"))
+    files = [str(repo / "accounts" / "acme.yaml")]
+    first = history.read(files)
+    walked.blobs.clear()
+    again = history.read(files)
+    assert again == first and type(again[files[0]]["op1"][0]["stage"]) is type(first[files[0]]["op1"][0]["stage"])
+    assert len(walked.blobs) == 1  # the list the loader gives (a Sequence) is not kept; the plain version is
+
+
+def test_paths_that_are_not_utf_8_are_kept_as_git_gives_them(repo, cache, walked):
+    name = os.fsdecode(b"acme\xff.yaml")
+    commit(repo, "2026-01-05", plan(stage="potential"), name=name)
+    commit(repo, "2026-02-02", plan(stage="valid"), name=name)
+    files = [str(repo / "accounts" / name)]
+    first = history.read(files)
+    assert first == cold_read(files)
+    walked.commits.clear()
+    assert history.read(files) == first and walked.commits == []
+    assert [v["stage"] for v in first[files[0]]["op1"]] == ["potential", "valid"]
 
 
 def test_findings_from_history_go_into_the_baseline(repo):

@@ -28,14 +28,6 @@ collection_actions:
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    """A cache directory of the test's own."""
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("PLAYBOOK_CACHE_DIR", str(directory))
-    return directory
-
-
-@pytest.fixture
 def loads(monkeypatch):
     """Counts the rule sets actually loaded (cache misses); ``loads.fake`` makes them instant."""
 
