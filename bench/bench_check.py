@@ -37,7 +37,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent))
 from plans import generate  # noqa: E402
 
-from playbook import plan_refs, reporters, resident  # noqa: E402
+from playbook import plan_refs, reporters  # noqa: E402
+from playbook.cli import resident  # noqa: E402
 from playbook.batch import check_files, default_jobs  # noqa: E402
 from playbook.checker import Checker  # noqa: E402
 from playbook.ruleset import load_rules  # noqa: E402
@@ -46,7 +47,7 @@ from playbook.yamlload import Location, load_bytes, read  # noqa: E402
 TODAY = dt.date(2026, 11, 20)
 # The child's own peak (VmHWM, in kB): its getrusage() maximum would count this process's size
 # too, which a child inherits at the fork before its exec.
-PEAK = "import sys; from playbook.cli import main; code = main(sys.argv[1:]); " \
+PEAK = "import sys; from playbook.cli.commands import main; code = main(sys.argv[1:]); " \
        "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM:')), " \
        "file=sys.stderr); sys.exit(code)"
 

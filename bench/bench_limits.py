@@ -34,7 +34,7 @@ CAP_SECONDS, CAP_BYTES = 20, 2 * 2**30
 REPORT = "import resource, sys; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
 OURS = f"""
 import sys
-from playbook.cli import main
+from playbook.cli.commands import main
 code = main(["check", sys.argv[1], "--today", "2026-11-20", "--lang", "en"])
 {REPORT}
 sys.exit(code)

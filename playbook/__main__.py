@@ -9,12 +9,12 @@ def main() -> int:
     argv = sys.argv[1:]
     options = argv[:argv.index("--")] if "--" in argv else argv
     if "--resident" in options:  # only check takes it: anything else fails there as it would here
-        from .resident import ask
+        from .cli.resident import ask
 
         code = ask(argv)
         if code is not None:
             return code
-    from .cli import main as run
+    from .cli.commands import main as run
 
     return run(argv)
 

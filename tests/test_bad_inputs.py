@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from playbook.cli import main
+from playbook.cli.commands import main
 
 HERE = Path(__file__).parent / "bad_inputs"
 GOOD_PLAN = "account:\n  id: acme\n  name: ACME\n  tier: key_account\n  owner: Li Lei\n"

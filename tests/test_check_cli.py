@@ -260,7 +260,7 @@ def test_checking_one_plan_imports_only_what_a_check_needs(tmp_path):
     plan, no process pool, no validator that explains errors, no site generator, no starter plan."""
     sample = Path(__file__).parents[1] / "accounts" / "haidian_education_bureau.yaml"
     (tmp_path / "plan.yaml").write_bytes(sample.read_bytes())
-    probe = ("import sys\nfrom playbook.cli import main\ncode = main(sys.argv[1:])\n"
+    probe = ("import sys\nfrom playbook.cli.commands import main\ncode = main(sys.argv[1:])\n"
              "print(' '.join(sorted(sys.modules)), file=sys.stderr)\nsys.exit(code)\n")
     for _ in range(2):  # the first run may fill the rule cache; a hook's runs find it filled
         result = subprocess.run([sys.executable, "-c", probe, "check", "plan.yaml", "--today", "2026-11-20",

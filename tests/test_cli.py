@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from playbook import __version__
-from playbook.cli import main
+from playbook.cli.commands import main
 
 
 def run(*args):

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from playbook.cli import main
+from playbook.cli.commands import main
 from playbook.plan_schema import plan_schema
 from playbook.rulecache import cached_rules
 from playbook.yamlload import YamlError, load_file

@@ -213,7 +213,7 @@ def uncommented(text: str) -> str:
 
 
 def test_the_examples_playbook_init_writes_load_together_and_do_what_they_say(company):
-    examples = files("playbook").joinpath("init_files", "company_rules")
+    examples = files("playbook.cli").joinpath("init_files", "company_rules")
     rules = company({entry.name: uncommented(entry.read_text(encoding="utf-8"))
                      for entry in examples.iterdir() if entry.name.endswith(".yaml")})
     assert not isinstance(rules, list), rules  # problems

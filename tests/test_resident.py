@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from playbook import resident
+from playbook.cli import resident
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = str(ROOT / "examples" / "broken" / "broken_pricing.yaml")
 TODAY = ["--today", "2026-11-20"]
 # Runs the resident client alone: exit 99 when no server took the run (the caller would run it itself).
-CLIENT = "import sys\nfrom playbook.resident import ask\ncode = ask(sys.argv[1:])\nsys.exit(99 if code is None else code)"
+CLIENT = "import sys\nfrom playbook.cli.resident import ask\ncode = ask(sys.argv[1:])\nsys.exit(99 if code is None else code)"
 
 
 @pytest.fixture
@@ -34,6 +34,12 @@ def cache(monkeypatch):
     yield folder
     for sock in folder.glob("resident-*.sock"):
         resident.stop(sock)
+        for _ in range(100):  # gone, not left running by the test
+            if not resident.answers(sock):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"the resident checker at {sock} did not stop")
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -125,8 +131,9 @@ def test_the_first_run_checks_itself_and_starts_a_server_for_the_next(cache):
 
 def test_a_server_of_another_user_is_not_sent_the_run(cache, monkeypatch, capfd):
     start_server(BROKEN, *TODAY)
-    monkeypatch.setattr(resident, "_peer", lambda conn: (1, os.getuid() + 1))
-    assert resident.ask(["check", BROKEN, *TODAY, "--resident"]) is None
+    with monkeypatch.context() as patch:  # (undone before the server is stopped)
+        patch.setattr(resident, "_peer", lambda conn: (1, os.getuid() + 1))
+        assert resident.ask(["check", BROKEN, *TODAY, "--resident"]) is None
     assert capfd.readouterr() == ("", "")  # nothing said, nothing run
 
 
@@ -140,6 +147,7 @@ def test_a_run_without_its_standard_streams_is_not_sent(cache):
 def test_changed_code_gets_another_server(cache, tmp_path, monkeypatch):
     package = tmp_path / "playbook"
     (package / "schemas" / "rules").mkdir(parents=True)
+    (package / "cli").mkdir()
     module = package / "checker.py"
     module.write_text("A = 1\n")
     monkeypatch.setattr(resident, "PACKAGE", package)
@@ -151,7 +159,7 @@ def test_changed_code_gets_another_server(cache, tmp_path, monkeypatch):
 def test_an_idle_server_exits_and_takes_its_socket_away(cache):
     path = resident.address()
     server = subprocess.Popen([sys.executable, "-c", "import sys\nfrom pathlib import Path\n"
-                               "from playbook import limits, resident\nlimits.RESIDENT_IDLE = 1\n"
+                               "from playbook import limits\nfrom playbook.cli import resident\nlimits.RESIDENT_IDLE = 1\n"
                                "resident.serve(Path(sys.argv[1]), [])", str(path)], cwd=ROOT)
     assert server.wait(timeout=30) == 0
     assert not path.exists()
@@ -159,7 +167,7 @@ def test_an_idle_server_exits_and_takes_its_socket_away(cache):
 
 def test_a_second_server_for_the_same_code_leaves_at_once(cache):
     start_server(BROKEN, *TODAY)
-    second = subprocess.Popen([sys.executable, "-m", "playbook.resident", str(resident.address()), BROKEN, *TODAY],
+    second = subprocess.Popen([sys.executable, "-m", "playbook.cli.resident", str(resident.address()), BROKEN, *TODAY],
                               cwd=ROOT)
     assert second.wait(timeout=30) == 0
     assert resident.answers(resident.address())

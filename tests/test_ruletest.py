@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from playbook.cli import main
+from playbook.cli.commands import main
 from playbook.ruleset import load_rules
 
 DEFAULTS = load_rules().items("checks")

@@ -26,15 +26,15 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import batch, i18n, reporters
-from .baseline import fingerprint
-from .checker import Checker, Finding, at_or_above
-from .config import Config, check_ids, load_config
-from .paths import PlanPathError, plan_files
-from .problems import ProblemsError
-from .reporters import absolute_uri, json_text, shown
-from .rulecache import cached_rules
-from .ruleset import RuleSet, display_path
+from .. import batch, i18n, reporters
+from ..baseline import fingerprint
+from ..checker import Checker, Finding, at_or_above
+from ..config import Config, check_ids, load_config
+from ..paths import PlanPathError, plan_files
+from ..problems import ProblemsError
+from ..reporters import absolute_uri, json_text, shown
+from ..rulecache import cached_rules
+from ..ruleset import RuleSet, display_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2  # as in cli
 FORMATS = ("text", "markdown", "json", "github")  # JUnit and SARIF describe one tree, not a change

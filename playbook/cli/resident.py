@@ -32,9 +32,9 @@ import zlib
 from contextlib import suppress
 from pathlib import Path
 
-from .cachefile import cache_dir
+from ..cachefile import cache_dir
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # playbook/
 
 
 def ask(argv: list[str]) -> int | None:
@@ -69,8 +69,8 @@ def ask(argv: list[str]) -> int | None:
         except KeyboardInterrupt:  # the run goes on in the server, its output still this terminal's
             return 130
     if not reply.isdigit():  # the run ended without an exit code: say so, as the crash it is
-        from . import i18n
-        from .cli import lang_from_argv
+        from .. import i18n
+        from .commands import lang_from_argv
 
         print(f"playbook: {i18n.text('resident_no_answer', lang_from_argv(argv))}", file=sys.stderr)
         return 70  # EX_SOFTWARE
@@ -86,7 +86,7 @@ def address() -> Path | None:
     libraries = Path(sys.prefix, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}", "site-packages")
     stamp = [sys.executable, sys.version]
     try:
-        for folder in (PACKAGE, PACKAGE / "schemas", PACKAGE / "schemas" / "rules"):
+        for folder in (PACKAGE, PACKAGE / "cli", PACKAGE / "schemas", PACKAGE / "schemas" / "rules"):
             for entry in sorted(os.scandir(folder), key=lambda e: e.name):
                 if entry.name.endswith((".py", ".yaml")):
                     info = entry.stat()
@@ -134,7 +134,7 @@ def _start(path: Path, argv: list[str]) -> None:
 
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        subprocess.Popen([sys.executable, "-m", "playbook.resident", str(path), *argv], stdin=subprocess.DEVNULL,
+        subprocess.Popen([sys.executable, "-m", "playbook.cli.resident", str(path), *argv], stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
         pass
@@ -147,7 +147,8 @@ def serve(path: Path, argv: list[str]) -> None:
     import gc
     import signal
 
-    from . import cli, limits, rulecache
+    from .. import limits, rulecache
+    from . import commands
 
     lock = path.with_suffix(".lock")
     held = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)  # held while this server lives
@@ -157,7 +158,7 @@ def serve(path: Path, argv: list[str]) -> None:
         return
     rulecache.keep_in_memory()
     try:
-        cli.prepare(argv)
+        commands.prepare(argv)
     except (Exception, SystemExit):  # the run that started us says what is wrong; we serve the rest
         pass
     path.unlink(missing_ok=True)  # a socket left by a server that was killed
@@ -184,7 +185,7 @@ def serve(path: Path, argv: list[str]) -> None:
                 if len(fds) == 3 and os.fork() == 0:
                     server.close()
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the run waits for what it starts (git)
-                    _run(conn, message, fds, cli.main)
+                    _run(conn, message, fds, commands.main)
                 for fd in fds:
                     os.close(fd)
     finally:

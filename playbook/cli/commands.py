@@ -13,13 +13,13 @@ import re
 import sys
 from pathlib import Path
 
-from . import __version__, baseline, batch, i18n, limits, reporters
-from .checker import SEVERITIES, Checker, at_or_above
-from .config import Config, check_ids, load_config
-from .paths import PlanFiles, PlanPathError, plan_files
-from .problems import ProblemsError
-from .rulecache import cached_rules
-from .ruleset import RuleSet
+from .. import __version__, baseline, batch, i18n, limits, reporters
+from ..checker import SEVERITIES, Checker, at_or_above
+from ..config import Config, check_ids, load_config
+from ..paths import PlanFiles, PlanPathError, plan_files
+from ..problems import ProblemsError
+from ..rulecache import cached_rules
+from ..ruleset import RuleSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF}  # writing stdout failed
@@ -199,9 +199,9 @@ def run(args, lang: str) -> int:
     except ProblemsError as e:
         return _usage(lang, "cli_config_invalid", e.problems, count=len(e.problems))
     if args.command == "rules" and args.list is not None:
-        from . import rule_schemas
-        from .explain import listing  # the describing modules load the schemas: only when asked
-        from .suggest import suggest
+        from .. import rule_schemas
+        from ..explain import listing  # the describing modules load the schemas: only when asked
+        from ..suggest import suggest
 
         lines = listing(rules, args.list, lang)
         if lines is None:
@@ -211,7 +211,7 @@ def run(args, lang: str) -> int:
         print("\n".join(lines))
         return EXIT_OK
     if args.command == "rules" and args.defaults:
-        from .provenance import listing as defaults_listing
+        from ..provenance import listing as defaults_listing
 
         print("\n".join(defaults_listing(rules, lang)))
         return EXIT_OK
@@ -223,7 +223,7 @@ def run(args, lang: str) -> int:
     if args.command == "waivers":
         return list_waivers(config, args, lang)
     if args.command == "schema":
-        from .plan_schema import editor_schema
+        from ..plan_schema import editor_schema
 
         print(json.dumps(editor_schema(rules, lang), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -231,7 +231,7 @@ def run(args, lang: str) -> int:
         return new(rules, args, lang)
     if args.command in ("build", "serve"):
         return site(args, lang)
-    from .explain import ID, closest, explain  # the describing modules load the schemas: only when asked
+    from ..explain import ID, closest, explain  # the describing modules load the schemas: only when asked
 
     lines = explain(rules, args.id, lang)
     if lines is None:
@@ -279,7 +279,7 @@ def check(rules: RuleSet, config: Config, args, lang: str) -> int:
         return _usage(lang, "cli_baseline_is_directory", path=baseline_path)
     trails = None
     if args.history:
-        from . import history
+        from .. import history
 
         try:
             trails = history.read(found.files, args.jobs or batch.default_jobs(len(found.files)))
@@ -341,7 +341,7 @@ def list_waivers(config: Config, args, lang: str) -> int:
     found = _plans(config, args, lang)
     if found is None:
         return EXIT_USAGE
-    from . import waivers
+    from .. import waivers
 
     listed, unreadable = waivers.collect(found.files)
     for problem in unreadable:
@@ -380,7 +380,7 @@ def _usage(lang: str, code: str, problems=(), **params) -> int:
 def rule_test(layers: list[Path], lang: str) -> int:
     """Run every check's examples. ruletest loads the rules itself, to tell a rule author
     plainly which check lacks an example (the schema makes that a rule error)."""
-    from . import ruletest
+    from .. import ruletest
 
     return ruletest.main(layers, lang)
 
@@ -403,7 +403,7 @@ def init(args, lang: str) -> int:
 
 
 def new(rules: RuleSet, args, lang: str) -> int:
-    from .starter import PLAN_ID, starter_plan, starter_text
+    from ..starter import PLAN_ID, starter_plan, starter_text
 
     if not PLAN_ID.match(args.id):
         return _usage(lang, "cli_bad_plan_id", id=args.id)
@@ -424,8 +424,8 @@ def new(rules: RuleSet, args, lang: str) -> int:
 
 def summary(rules: RuleSet, lang: str) -> list[str]:
     """How many items of each kind and collection, the AHP results and the thresholds."""
-    from . import rule_schemas
-    from .describe import quantity
+    from .. import rule_schemas
+    from ..describe import quantity
 
     total = sum(len(items) for items in rules.collections.values())
     lines = [i18n.text("summary_title", lang, files=len(rules.files), items=total)]

@@ -8,12 +8,11 @@ overwritten: it is kept, and said so.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
-from . import __version__
-from .ruleset import RuleSet
-from .starter import starter_plan, starter_text
+from .. import __version__
+from ..ruleset import RuleSet
+from ..starter import starter_plan, starter_text
 
 PLAN_ID = "first_account"  # the starter plan: accounts/first_account.yaml
 
@@ -21,7 +20,7 @@ PLAN_ID = "first_account"  # the starter plan: accounts/first_account.yaml
 def templates() -> dict[str, str]:
     """Each file init writes, by its path in the new repository, as text."""
     found = {}
-    pending = [(files("playbook").joinpath("init_files"), "")]
+    pending = [(Path(__file__).with_name("init_files"), "")]
     while pending:
         folder, prefix = pending.pop()
         for entry in folder.iterdir():
