@@ -61,7 +61,7 @@ def start_server(*args: str, cwd=ROOT) -> None:
 
 def wait_for_server() -> None:
     path = resident.address()
-    for _ in range(200):
+    for _ in range(600):  # up to 30 s: a first server on a cold machine loads the rules itself
         if resident.answers(path):
             return
         time.sleep(0.05)
