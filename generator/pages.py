@@ -116,8 +116,8 @@ def _section(view: View, kind: str) -> dict:
             # a collection with a shape of its own (a matrix, a table) has a template of its own
             "table": f"collections/{name}.md.j2" if (TEMPLATES / "collections" / f"{name}.md.j2").is_file() else None,
             # an item with a page of its own (a check) is listed with a link to it
-            "entries": [_item(view, name, item) for item in items
-                        if not _own_page(view, item) and name != grading.COLLECTION],  # shown whole by its template
+            "entries": [] if schema.get("x-shown-whole") else  # its template shows each item whole
+                       [_item(view, name, item) for item in items if not _own_page(view, item)],
             "pages": [(item["name"][view.lang], view.link(item["id"])) for item in items if _own_page(view, item)]})
     collections.sort(key=lambda c: c["reference"])  # stable: the method keeps its order, the numbers follow
     return {"kind": kind, "title": rule_schemas.title(rule_schemas.kinds()[kind], view.lang, kind),
