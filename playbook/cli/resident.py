@@ -14,12 +14,12 @@ descriptors themselves, so the output goes straight to the terminal or pipe it w
 The server forks; the child takes them and runs the command as ``playbook`` would, then sends the
 exit code. Each run is a fork of the loaded server, so nothing one run changes reaches another.
 
-The socket's name carries a fingerprint of the interpreter and of this package's code, so a
-changed playbook gets a new server; a server with nothing to do for ``limits.RESIDENT_IDLE``
-seconds exits.
-Linux only (the peer's user is read with SO_PEERCRED); elsewhere, or when anything is amiss before
-the request is sent, the run simply checks in-process. This module's client side imports only
-what a request needs.
+The socket's name carries a fingerprint of the interpreter, the installed libraries and this
+package's code, so a changed playbook gets a new server; the rules are keyed by content again by
+every run, as without a server. One server runs per fingerprint (a lock), and one with nothing to
+do for ``limits.RESIDENT_IDLE`` seconds exits. Linux only (the peer's user is read with
+SO_PEERCRED); elsewhere, or when anything is amiss before the request is sent, the run simply
+checks in-process. This module's client side imports only what a request needs.
 """
 
 from __future__ import annotations
