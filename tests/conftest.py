@@ -3,9 +3,11 @@ company directory and loaded."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -90,6 +92,24 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-background-networking", "--disable-component-update"]
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site without a line per request (the page fixture checks the requests)."""
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def served(directory: Path):
+    """A built site served on localhost, in a thread: its address."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site of the sample plans and one broken plan, served on localhost."""
@@ -99,12 +119,8 @@ def site(tmp_path_factory):
     out = work / "site"
     result = build_site(work, out)
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(out) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +144,24 @@ def page(browser, site):
     yield page
     assert [u for u in page.requests if not u.startswith(site) and not u.startswith(("data:", "blob:"))] == []
     context.close()
+
+
+def search(page, site: str, prefix: str, words: str):
+    """The results of ``words`` searched on the site in ``prefix``: the links' addresses, and the
+    results' text as a reader sees it."""
+    from playwright.sync_api import TimeoutError as Unanswered
+
+    page.goto(f"{site}/{prefix}")
+    box, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item a")
+    box.click()
+    for _ in range(3):  # a query typed before the search index is loaded can go unanswered: type it again
+        box.fill("")
+        box.fill(words)
+        try:
+            results.first.wait_for(timeout=10000)
+            break
+        except Unanswered:
+            pass
+    assert results.count(), f"nothing found for {words}"
+    hrefs = [re.sub(r"\?[^#]*", "", results.nth(i).get_attribute("href")) for i in range(results.count())]
+    return hrefs, page.locator(".md-search-result__list").inner_text()

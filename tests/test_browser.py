@@ -3,16 +3,7 @@ both installed by the project's own files (.ci/run, pyproject.toml). A missing b
 
 from __future__ import annotations
 
-from conftest import SCREENSHOTS
-
-
-def search(page, site: str, prefix: str, words: str) -> list[str]:
-    page.goto(f"{site}/{prefix}")
-    page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").fill(words)
-    results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=15000)
-    return [results.nth(i).get_attribute("href") for i in range(results.count())]
+from conftest import SCREENSHOTS, search
 
 
 def test_the_home_page_renders(page, site):
@@ -22,12 +13,12 @@ def test_the_home_page_renders(page, site):
 
 
 def test_searching_a_chinese_method_finds_its_section(page, site):
-    hrefs = search(page, site, "", "逐户访问法")
+    hrefs, _ = search(page, site, "", "逐户访问法")
     assert any("/prospecting/" in h and h.endswith("#door_to_door") for h in hrefs), hrefs
 
 
 def test_searching_an_english_word_on_the_english_site(page, site):
-    hrefs = search(page, site, "en/", "referral")
+    hrefs, _ = search(page, site, "en/", "referral")
     assert any("prospecting/" in h or "retention/" in h for h in hrefs), hrefs
 
 

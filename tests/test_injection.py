@@ -4,14 +4,11 @@ plan runs, no handler or `javascript:` URL reaches the page, and nothing is load
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import build_site
+from conftest import build_site, served
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 
@@ -32,11 +29,6 @@ INJECTED = """() => [...document.querySelectorAll('script, style, iframe, object
     .map(el => el.outerHTML.slice(0, 80))"""
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site of the sample plans and the hostile plan, served on localhost."""
@@ -45,11 +37,8 @@ def site(tmp_path_factory):
     out = work / "site"
     result = build_site(work, out)
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(Quiet, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(out) as address:
+        yield address
 
 
 @pytest.fixture

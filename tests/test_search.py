@@ -3,20 +3,16 @@ browser on both sites, and the sitemaps of a site with and without its address (
 
 from __future__ import annotations
 
-import functools
 import gzip
 import html
-import http.server
 import json
 import re
-import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import build_site
+from conftest import build_site, search, served
 
 from playbook.ruleset import load_rules
 
@@ -25,11 +21,6 @@ SITE_URL = "https://host.example/sales/playbook/"
 ZWSP = "\u200b"
 RULES = load_rules()
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def built(tmp_path_factory, name: str, extra: str = "") -> Path:
@@ -49,11 +40,8 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def site(built_site):
     """The same site served on localhost (for the browser tests)."""
-    handler = functools.partial(Quiet, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(built_site) as address:
+        yield address
 
 
 def index(site: Path, lang: str) -> dict:
@@ -136,25 +124,6 @@ def test_without_its_address_the_site_has_no_sitemap(tmp_path_factory):
     site = built(tmp_path_factory, "unaddressed")
     assert (site / "prospecting" / "index.html").is_file()
     assert [p.name for p in site.rglob("sitemap.xml*")] == []
-
-
-def search(page, site: str, prefix: str, words: str):
-    """The results of ``words`` searched on the site in ``prefix``: the links' addresses, and the
-    results' text as a reader sees it."""
-    page.goto(f"{site}/{prefix}")
-    box, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item a")
-    box.click()
-    for _ in range(3):  # a query typed before the search index is loaded can go unanswered: type it again
-        box.fill("")
-        box.fill(words)
-        try:
-            results.first.wait_for(timeout=10000)
-            break
-        except PlaywrightTimeout:
-            pass
-    assert results.count(), f"nothing found for {words}"
-    hrefs = [re.sub(r"\?[^#]*", "", results.nth(i).get_attribute("href")) for i in range(results.count())]
-    return hrefs, page.locator(".md-search-result__list").inner_text()
 
 
 def test_a_chinese_method_is_found_whole_and_by_its_parts(page, site):
